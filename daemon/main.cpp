@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("bai2aml " BAI2AML_VERSION); return 0; }
