@@ -1,0 +1,57 @@
+// The HTTP request and response as the pipeline sees them: plain values, no cpprestsdk types.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace bai2aml::azure {
+
+struct CaseInsensitiveLess {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+using Headers = std::map<std::string, std::string, CaseInsensitiveLess>;
+
+struct Request {
+  std::string method;  // "GET", "PUT", "PATCH", "DELETE", "POST"
+  std::string url;     // absolute: scheme://host[:port]/path?query
+  Headers headers;
+  std::string body;
+};
+
+struct Response {
+  int status = 0;
+  Headers headers;
+  std::string body;
+  std::string request_id;  // x-ms-client-request-id the pipeline sent
+
+  std::optional<std::string> header(const std::string& name) const;
+};
+
+inline constexpr const char* kClientRequestIdHeader = "x-ms-client-request-id";
+
+// The parts of an absolute URL; parse_url returns nullopt for anything that is not http(s)://host...
+struct Url {
+  std::string scheme;  // lower case
+  std::string host;    // lower case, IPv6 without brackets
+  int port = 0;        // explicit or the scheme default
+  std::string path_and_query;  // starts with '/'
+  std::string origin() const;  // scheme://host:port
+};
+std::optional<Url> parse_url(const std::string& url);
+
+bool is_loopback_host(const std::string& host);  // 127.0.0.0/8, ::1, localhost
+
+// The delay a response asks for: retry-after-ms, then x-ms-retry-after-ms, then Retry-After in
+// seconds or as an HTTP-date. nullopt when absent or unparseable.
+std::optional<std::chrono::milliseconds> retry_after(const Headers& headers);
+
+// The subscription id in an ARM URL or path (/subscriptions/{id}/...), lower-cased; empty if none.
+std::string subscription_of(const std::string& url_or_path);
+
+bool is_write_method(const std::string& method);  // PUT, PATCH, DELETE, POST
+
+std::string percent_encode(const std::string& s);  // RFC 3986 unreserved kept, everything else %XX
+
+}  // namespace bai2aml::azure

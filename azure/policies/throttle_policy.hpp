@@ -1,0 +1,47 @@
+// Client-side pacing: a token bucket per (subscription, reads|writes), so that bai2aml stays under
+// ARM's limits instead of collecting 429s. The buckets adapt to what ARM says:
+// x-ms-ratelimit-remaining-subscription-{reads,writes} caps the local tokens (minus requests still
+// in flight); a 429 halves the refill rate and holds the bucket until its Retry-After; successes
+// raise the rate back additively. Until the first answer of a bucket arrives only one request of
+// that bucket is in flight (the server's budget is unknown). Requests without a subscription in
+// their URL pass unpaced.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "azure/pipeline.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace bai2aml::azure {
+
+struct ThrottleOptions {
+  double read_rate = 25.0;    // tokens per second (ARM: 250 burst, 25/s per subscription)
+  double read_burst = 250.0;
+  double write_rate = 10.0;   // ARM: 200 burst, 10/s per subscription
+  double write_burst = 200.0;
+  double min_rate = 0.2;      // floor of the adaptive rate
+  double recovery_step = 0.5; // tokens/s added back per successful answer, up to the configured rate
+};
+
+class ThrottlePolicy : public Policy {
+ public:
+  ThrottlePolicy(boost::asio::io_context& io, ThrottleOptions options);
+  ~ThrottlePolicy() override;
+  void send(Request request, Next next, ResponseCallback done) override;
+
+  struct Bucket;
+
+ private:
+  void pump(const std::shared_ptr<Bucket>& bucket);
+  boost::asio::io_context& io_;
+  ThrottleOptions options_;
+  std::map<std::string, std::shared_ptr<Bucket>> buckets_;  // "sub|reads", "sub|writes"
+};
+
+}  // namespace bai2aml::azure
