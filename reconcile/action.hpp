@@ -1,0 +1,38 @@
+// What the diff decides for one AML resource, and what the executor carries out.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "translate/model.hpp"
+
+namespace bai2aml::reconcile {
+
+enum class ActionKind {
+  Create,   // PUT the desired body; the resource does not exist
+  Update,   // PUT or PATCH of mutable fields of an owned resource
+  Replace,  // DELETE the owned resource, wait until it is gone, then PUT `body` (immutable change)
+  Adopt,    // PUT the desired body, with ownership tags, over an unowned resource (policy.adopt)
+  Retire,   // DELETE an owned resource that is no longer desired (policy.prune)
+  Noop,     // nothing to send (converged, history, or an unowned parent workspace)
+  Blocked,  // a write is needed but not allowed; a finding says why
+};
+const char* to_string(ActionKind kind);  // "create", "update", ...
+
+struct Action {
+  ActionKind kind = ActionKind::Noop;
+  translate::Kind resource_kind{};
+  std::string id;      // the AML ARM id
+  std::string method;  // "PUT", "PATCH", "DELETE", or "" (Noop, Blocked). Replace: "PUT" (after the DELETE)
+  nlohmann::json body;  // what to send (secret refs still unresolved); null for DELETE/Noop/Blocked
+  std::string reason;   // human-readable why, e.g. "differs at /properties/properties/scaleSettings/maxNodeCount"
+  std::vector<std::string> depends_on;  // ids that must be ready first (for Retire: gone first)
+  std::string source_id;     // the Batch AI resource (desired) or bai2aml-source tag (retire)
+  std::string desired_hash;  // body_hash of the desired body this action realizes ("" for Retire)
+
+  bool writes() const { return !method.empty(); }
+};
+
+}  // namespace bai2aml::reconcile

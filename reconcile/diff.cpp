@@ -1,0 +1,441 @@
+#include "reconcile/diff.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "reconcile/arm_id.hpp"
+#include "reconcile/body_hash.hpp"
+#include "reconcile/normalize.hpp"
+#include "reconcile/order.hpp"
+#include "reconcile/text.hpp"
+
+namespace bai2aml::reconcile {
+
+const char* to_string(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::Create: return "create";
+    case ActionKind::Update: return "update";
+    case ActionKind::Replace: return "replace";
+    case ActionKind::Adopt: return "adopt";
+    case ActionKind::Retire: return "retire";
+    case ActionKind::Noop: return "noop";
+    case ActionKind::Blocked: return "blocked";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using nlohmann::json;
+using translate::Kind;
+using translate::Severity;
+
+bool under(const std::string& path, const std::string& prefix) {
+  return path == prefix || (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+                            path[prefix.size()] == '/');
+}
+
+// The first segment of a path below /properties ("/properties/description/x" -> "description").
+std::string property_name(const std::string& path) {
+  static const std::string prefix = "/properties/";
+  if (path.compare(0, prefix.size(), prefix) != 0) return "";
+  const auto end = path.find('/', prefix.size());
+  return path.substr(prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size());
+}
+
+// Workspace properties the PATCH body (WorkspacePropertiesUpdateParameters) can change.
+bool workspace_patchable_property(const std::string& name) {
+  static const std::set<std::string> names = {
+      "description", "friendlyName", "imageBuildCompute", "serviceManagedResourcesSettings",
+      "primaryUserAssignedIdentity", "serverlessComputeSettings", "publicNetworkAccess",
+      "applicationInsights", "containerRegistry", "featureStoreSettings", "managedNetwork",
+      "enableDataIsolation", "v1LegacyMode", "enableSoftwareBillOfMaterials", "encryption",
+      "ipAllowlist", "softDeleteRetentionInDays"};
+  return names.count(name) > 0;
+}
+
+enum class Change { ComputeScale, Mutable, Immutable };
+
+Change classify(Kind kind, const std::string& path) {
+  switch (kind) {
+    case Kind::Compute:
+      // ClusterUpdateParameters carries only scaleSettings; tags and description need a PUT.
+      if (under(path, "/properties/properties/scaleSettings")) return Change::ComputeScale;
+      if (under(path, "/tags") || under(path, "/properties/description")) return Change::Mutable;
+      return Change::Immutable;  // vmSize, vmPriority, subnet, userAccountCredentials, remote login, ...
+    case Kind::Workspace:
+      if (under(path, "/tags") || under(path, "/sku") || under(path, "/identity")) return Change::Mutable;
+      if (workspace_patchable_property(property_name(path))) return Change::Mutable;
+      return Change::Immutable;  // location, storageAccount, keyVault, hbiWorkspace, ...
+    case Kind::Datastore:
+      return under(path, "/properties/datastoreType") ? Change::Immutable : Change::Mutable;
+    case Kind::EnvironmentContainer:
+      return Change::Mutable;
+    case Kind::EnvironmentVersion:
+      if (under(path, "/properties/tags") || under(path, "/properties/description") ||
+          under(path, "/properties/isArchived")) {
+        return Change::Mutable;
+      }
+      return Change::Immutable;  // image, build, condaFile, ...: a new version is needed
+    case Kind::Job:
+      return Change::Immutable;
+  }
+  return Change::Immutable;
+}
+
+std::string join(const std::vector<std::string>& items, std::size_t max = 6) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < max; ++i) out += (i ? ", " : "") + items[i];
+  if (items.size() > max) out += ", ... (" + std::to_string(items.size() - max) + " more)";
+  return out;
+}
+
+// Observed tags with the desired ones laid over (tag names compare case-insensitively): a write
+// keeps tags others added, so the next cycle sees no difference.
+json merged_tags(Kind kind, const json& desired_body, const json& observed_body, bool force_owned) {
+  json out = tags_of(kind, observed_body);
+  json want = tags_of(kind, desired_body);
+  if (force_owned) want[kManagedByTag] = kManagedByValue;
+  for (const auto& [k, v] : want.items()) {
+    for (auto it = out.begin(); it != out.end();) {
+      if (iequals(it.key(), k)) it = out.erase(it);
+      else ++it;
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+json with_tags(Kind kind, json body, const json& tags) {
+  if (!body.is_object()) body = json::object();
+  if (has_top_level_tags(kind)) {
+    body["tags"] = tags;
+  } else {
+    if (!body["properties"].is_object()) body["properties"] = json::object();
+    body["properties"]["tags"] = tags;
+  }
+  return body;
+}
+
+const json* at_path(const json& body, std::initializer_list<const char*> keys) {
+  const json* cur = &body;
+  for (const char* k : keys) {
+    if (!cur->is_object()) return nullptr;
+    const auto it = cur->find(k);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+
+class Planner {
+ public:
+  Planner(const std::vector<ObservedResource>& observed, const DiffInputs& inputs) : inputs_(inputs) {
+    for (const auto& r : observed) observed_[id_key(r.id)] = &r;
+    for (const auto& c : inputs.computes_with_active_jobs) busy_computes_.insert(id_key(c));
+    for (const auto& c : computes_with_active_jobs(observed)) busy_computes_.insert(c);
+    for (const auto& [id, hash] : inputs.last_applied_hash) last_applied_[id_key(id)] = hash;
+    for (const auto& id : inputs.submitted_jobs) submitted_.insert(id_key(id));
+  }
+
+  Plan run(const std::vector<translate::DesiredResource>& desired) {
+    std::set<std::string> seen;
+    for (const auto& d : desired) {
+      const std::string key = id_key(d.id);
+      if (!seen.insert(key).second) {
+        finding("duplicate-desired", Severity::Error, d.source_id.empty() ? d.id : d.source_id,
+                "the desired state names " + d.id + " more than once; only the first is reconciled",
+                "report this as a bug in bai2aml's translation");
+        continue;
+      }
+      plan_desired(d);
+    }
+    plan_retirements(seen);
+    sort_actions(plan_.actions);
+    std::stable_sort(plan_.findings.begin(), plan_.findings.end(),
+                     [](const translate::Finding& a, const translate::Finding& b) {
+                       return std::tie(a.source_id, a.code) < std::tie(b.source_id, b.code);
+                     });
+    return std::move(plan_);
+  }
+
+ private:
+  void finding(const std::string& code, Severity severity, const std::string& source, const std::string& message,
+               const std::string& remedy) {
+    plan_.findings.push_back(translate::Finding{code, severity, source, message, remedy});
+  }
+
+  Action base(const translate::DesiredResource& d) const {
+    Action a;
+    a.resource_kind = d.kind;
+    a.id = d.id;
+    a.depends_on = d.depends_on;
+    a.source_id = d.source_id;
+    a.desired_hash = body_hash(d.body);
+    return a;
+  }
+
+  void push(Action a, ActionKind kind, std::string method, json body, std::string reason) {
+    a.kind = kind;
+    a.method = std::move(method);
+    a.body = std::move(body);
+    a.reason = std::move(reason);
+    plan_.actions.push_back(std::move(a));
+  }
+
+  static std::string source_of(const translate::DesiredResource& d) { return d.source_id.empty() ? d.id : d.source_id; }
+
+  void plan_desired(const translate::DesiredResource& d) {
+    Action a = base(d);
+    const std::string key = id_key(d.id);
+    const auto it = observed_.find(key);
+    if (it == observed_.end()) {
+      if (d.kind == Kind::Job && submitted_.count(key)) {
+        finding("job-not-resubmitted", Severity::Warning, source_of(d),
+                "job " + d.id + " was submitted earlier but is no longer listed in AML; it is not submitted again",
+                "submit it by hand if it must run again");
+        push(std::move(a), ActionKind::Noop, "", nullptr, "job already submitted (journal); never resubmitted");
+        return;
+      }
+      push(std::move(a), ActionKind::Create, "PUT", d.body, "does not exist");
+      return;
+    }
+    const ObservedResource& o = *it->second;
+    if (!is_owned(o)) {
+      plan_unowned(std::move(a), d, o);
+      return;
+    }
+    plan_owned(std::move(a), d, o);
+  }
+
+  void plan_unowned(Action a, const translate::DesiredResource& d, const ObservedResource& o) {
+    if (d.kind == Kind::Workspace) {
+      finding("unowned-workspace-parent", Severity::Info, source_of(d),
+              "workspace " + o.id + " exists and is not managed by bai2aml; migrated resources are created in it "
+              "and the workspace itself is never modified",
+              "none; tag it managed-by: bai2aml only if bai2aml should manage it");
+      push(std::move(a), ActionKind::Noop, "", nullptr, "unowned workspace used as parent; never modified");
+      return;
+    }
+    if (d.kind == Kind::Job || !inputs_.policy.adopt) {
+      finding("unowned-conflict", Severity::Warning, source_of(d),
+              std::string(kind_label(d.kind)) + " " + o.id + " exists and is not managed by bai2aml; it is left "
+              "untouched" + (d.kind == Kind::Job ? " (jobs cannot be adopted)" : " (policy.adopt is false)"),
+              d.kind == Kind::Job ? "rename or delete the existing job, or map the Batch AI job to another name"
+                                  : "set policy.adopt to take it over, or map the Batch AI resource to another name");
+      push(std::move(a), ActionKind::Blocked, "", nullptr, "unowned resource holds the desired name");
+      return;
+    }
+    const auto diffs = differences(normalize(d.kind, d.body), normalize(o.kind, o.body));
+    std::vector<std::string> immutable;
+    for (const auto& p : diffs) {
+      if (classify(d.kind, p) == Change::Immutable) immutable.push_back(p);
+    }
+    if (!immutable.empty()) {
+      finding("replacement-required", Severity::Warning, source_of(d),
+              "cannot adopt " + o.id + ": fields that cannot change in place differ: " + join(immutable),
+              "delete or rename the existing resource, or align it with the Batch AI source");
+      push(std::move(a), ActionKind::Blocked, "", nullptr, "adopt needs an immutable change: " + join(immutable));
+      return;
+    }
+    finding("adopted", Severity::Info, source_of(d), o.id + " existed without bai2aml's tags and was adopted",
+            "none");
+    json body = with_tags(d.kind, d.body, merged_tags(d.kind, d.body, o.body, true));
+    push(std::move(a), ActionKind::Adopt, "PUT", std::move(body), "unowned resource adopted (policy.adopt)");
+  }
+
+  void plan_owned(Action a, const translate::DesiredResource& d, const ObservedResource& o) {
+    const auto diffs = differences(normalize(d.kind, d.body), normalize(o.kind, o.body));
+    if (d.kind == Kind::Job) {
+      if (!diffs.empty()) {
+        finding("job-spec-changed", Severity::Info, source_of(d),
+                "job " + o.id + " was submitted with a different spec (" + join(diffs) +
+                    "); jobs are immutable and are never submitted twice",
+                "none; the job runs as submitted");
+      }
+      const std::string status = job_status(o.body);
+      push(std::move(a), ActionKind::Noop, "", nullptr,
+           is_terminal_job_status(status) ? "job finished (" + status + "); never resubmitted"
+                                          : "job submitted; jobs are immutable");
+      return;
+    }
+    if (diffs.empty()) {
+      push(std::move(a), ActionKind::Noop, "", nullptr, "in sync");
+      return;
+    }
+    const std::string key = id_key(d.id);
+    const auto applied = last_applied_.find(key);
+    const bool spec_changed = applied != last_applied_.end() && applied->second != a.desired_hash;
+    if (!spec_changed) {
+      if (inputs_.policy.drift == config::DriftPolicy::Report) {
+        finding("drift-detected", Severity::Warning, source_of(d),
+                o.id + " was changed outside bai2aml at " + join(diffs) + "; policy.drift is report, so it is left as is",
+                "undo the change by hand, or set policy.drift to correct");
+        push(std::move(a), ActionKind::Noop, "", nullptr, "drift reported, not corrected: " + join(diffs));
+        return;
+      }
+      finding("drift-corrected", Severity::Info, source_of(d),
+              o.id + " was changed outside bai2aml at " + join(diffs) + "; restoring the desired spec", "none");
+    }
+
+    std::vector<std::string> immutable;
+    bool only_scale = true;
+    std::set<std::string> workspace_props;
+    bool tags_or_envelope = false;
+    for (const auto& p : diffs) {
+      const Change c = classify(d.kind, p);
+      if (c == Change::Immutable) immutable.push_back(p);
+      if (c != Change::ComputeScale) only_scale = false;
+      if (d.kind == Kind::Workspace && c == Change::Mutable) {
+        const std::string prop = property_name(p);
+        if (prop.empty()) tags_or_envelope = true;
+        else workspace_props.insert(prop);
+      }
+    }
+    const std::string what = (spec_changed ? "desired spec changed at " : "drift at ") + join(diffs);
+    if (!immutable.empty()) {
+      plan_immutable(std::move(a), d, o, immutable);
+      return;
+    }
+    if (d.kind == Kind::Compute && only_scale) {
+      const json* scale = at_path(d.body, {"properties", "properties", "scaleSettings"});
+      json body = {{"properties", {{"properties", {{"scaleSettings", scale ? *scale : json::object()}}}}}};
+      push(std::move(a), ActionKind::Update, "PATCH", std::move(body), what);
+      return;
+    }
+    if (d.kind == Kind::Workspace) {
+      push(std::move(a), ActionKind::Update, "PATCH", workspace_patch(d, o, workspace_props, tags_or_envelope), what);
+      return;
+    }
+    json body = with_tags(d.kind, d.body, merged_tags(d.kind, d.body, o.body, false));
+    push(std::move(a), ActionKind::Update, "PUT", std::move(body), what);
+  }
+
+  static json workspace_patch(const translate::DesiredResource& d, const ObservedResource& o,
+                              const std::set<std::string>& props, bool envelope) {
+    json body = json::object();
+    if (envelope) {
+      body["tags"] = merged_tags(d.kind, d.body, o.body, false);
+      for (const char* k : {"sku", "identity"}) {
+        if (d.body.is_object() && d.body.contains(k)) body[k] = d.body[k];
+      }
+    }
+    if (!props.empty()) {
+      body["properties"] = json::object();
+      for (const auto& p : props) {
+        const json* v = at_path(d.body, {"properties", p.c_str()});
+        if (v) body["properties"][p] = *v;
+      }
+    }
+    return body;
+  }
+
+  void plan_immutable(Action a, const translate::DesiredResource& d, const ObservedResource& o,
+                      const std::vector<std::string>& immutable) {
+    std::string why;
+    if (d.kind == Kind::Workspace) {
+      why = "a workspace is never replaced (it would delete everything in it)";
+    } else if (d.kind == Kind::EnvironmentVersion) {
+      why = "an environment version is immutable; a new version is needed";
+    } else if (!inputs_.policy.replace) {
+      why = "policy.replace is false";
+    } else if (d.kind == Kind::Compute && busy_computes_.count(id_key(d.id))) {
+      why = "the compute has active jobs";
+    }
+    if (!why.empty()) {
+      finding("replacement-required", Severity::Warning, source_of(d),
+              o.id + " differs in fields that cannot change in place (" + join(immutable) + "); not replaced: " + why,
+              d.kind == Kind::Workspace ? "recreate the workspace by hand, or align the config with it"
+                                        : "set policy.replace (and let active jobs finish), or replace it by hand");
+      push(std::move(a), ActionKind::Blocked, "", nullptr, "replacement required: " + join(immutable) + " (" + why + ")");
+      return;
+    }
+    json body = with_tags(d.kind, d.body, merged_tags(d.kind, d.body, o.body, false));
+    push(std::move(a), ActionKind::Replace, "PUT", std::move(body), "immutable change at " + join(immutable));
+  }
+
+  // Owned resources nobody wants any more. Jobs are history and are never deleted; nothing is
+  // deleted that would take an unowned, kept or busy resource with it.
+  void plan_retirements(const std::set<std::string>& desired_keys) {
+    std::vector<const ObservedResource*> undesired;
+    for (const auto& [key, o] : observed_) {
+      if (desired_keys.count(key) || !is_owned(*o)) continue;
+      undesired.push_back(o);
+    }
+    std::map<std::string, std::string> blocked;  // key -> why
+    std::set<std::string> retiring;
+    for (const ObservedResource* o : undesired) {
+      const std::string key = id_key(o->id);
+      if (o->kind == Kind::Job) continue;
+      if (!inputs_.policy.prune) continue;
+      if (o->kind == Kind::Compute && busy_computes_.count(key)) {
+        blocked[key] = "the compute has active jobs";
+        continue;
+      }
+      retiring.insert(key);
+    }
+    // A parent is retired only when everything under it goes too; repeat until nothing changes.
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto it = retiring.begin(); it != retiring.end();) {
+        std::string kept;
+        for (const auto& [k, o] : observed_) {
+          if (k.size() > it->size() && k.compare(0, it->size(), *it) == 0 && k[it->size()] == '/' &&
+              !retiring.count(k)) {
+            kept = o->id;
+            break;
+          }
+        }
+        if (kept.empty()) {
+          ++it;
+          continue;
+        }
+        blocked[*it] = "it contains " + kept + ", which is not being retired";
+        it = retiring.erase(it);
+        changed = true;
+      }
+    }
+    for (const ObservedResource* o : undesired) {
+      const std::string key = id_key(o->id);
+      Action a;
+      a.resource_kind = o->kind;
+      a.id = o->id;
+      a.source_id = tag_value(tags_of(o->kind, o->body), kSourceTag);
+      const std::string source = a.source_id.empty() ? o->id : a.source_id;
+      if (o->kind == Kind::Job) {
+        push(std::move(a), ActionKind::Noop, "", nullptr, "no longer desired; jobs are kept as history");
+      } else if (!inputs_.policy.prune) {
+        push(std::move(a), ActionKind::Noop, "", nullptr, "no longer desired; policy.prune is false");
+      } else if (const auto b = blocked.find(key); b != blocked.end()) {
+        finding("retire-blocked", Severity::Warning, source,
+                o->id + " is no longer desired but is not deleted: " + b->second,
+                "wait for its jobs to finish, or delete it by hand");
+        push(std::move(a), ActionKind::Blocked, "", nullptr, "retire blocked: " + b->second);
+      } else {
+        for (const auto& k : retiring) {
+          if (k.size() > key.size() && k.compare(0, key.size(), key) == 0 && k[key.size()] == '/') {
+            a.depends_on.push_back(observed_.at(k)->id);
+          }
+        }
+        push(std::move(a), ActionKind::Retire, "DELETE", nullptr, "owned and no longer desired (policy.prune)");
+      }
+    }
+  }
+
+  const DiffInputs& inputs_;
+  std::map<std::string, const ObservedResource*> observed_;
+  std::set<std::string> busy_computes_;
+  std::map<std::string, std::string> last_applied_;
+  std::set<std::string> submitted_;
+  Plan plan_;
+};
+
+}  // namespace
+
+Plan diff(const std::vector<translate::DesiredResource>& desired, const std::vector<ObservedResource>& observed,
+          const DiffInputs& inputs) {
+  return Planner(observed, inputs).run(desired);
+}
+
+}  // namespace bai2aml::reconcile

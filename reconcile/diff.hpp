@@ -1,0 +1,50 @@
+// The pure diff: desired x observed x policy -> one action per resource, plus findings. No I/O,
+// no clock; the same inputs always give the same plan. Rules (DESIGN.md §3, issue 6):
+//   - not observed                         -> Create (a job already journalled as submitted: Noop)
+//   - observed, unowned workspace          -> Noop: used as the parent, never modified
+//   - observed, unowned, policy.adopt      -> Adopt (never a job; immutable mismatch: Blocked)
+//   - observed, unowned, no adopt          -> Blocked + unowned-conflict
+//   - owned, normalized equal              -> Noop
+//   - owned job                            -> Noop (jobs are immutable; a changed spec is a finding)
+//   - owned, out-of-band edit, drift=report -> Noop + drift-detected
+//   - owned, mutable difference            -> Update (compute scaleSettings: PATCH; workspace: PATCH)
+//   - owned, immutable difference          -> Replace with policy.replace and no active jobs on the
+//                                             compute; else Blocked + replacement-required.
+//                                             Workspaces and environment versions are never replaced.
+//   - owned, not desired, policy.prune     -> Retire (never a job, never over unowned children or
+//                                             active jobs)
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "reconcile/action.hpp"
+#include "reconcile/observed.hpp"
+#include "translate/model.hpp"
+
+namespace bai2aml::reconcile {
+
+struct DiffInputs {
+  config::Policy policy;
+  // Compute ids with active jobs, from any source; jobs observed in a non-terminal state add to it.
+  std::set<std::string> computes_with_active_jobs;
+  // id -> body_hash of the desired body last written successfully (from the journal). Tells a
+  // desired-spec change (hash differs: update) from an out-of-band edit (hash equal: drift).
+  // A resource missing here with a difference counts as drift.
+  std::map<std::string, std::string> last_applied_hash;
+  // Job ids the journal records as submitted: never created again, even when no longer observed.
+  std::set<std::string> submitted_jobs;
+};
+
+struct Plan {
+  std::vector<Action> actions;               // dependency order (order.hpp), then id
+  std::vector<translate::Finding> findings;  // sorted by (source_id, code)
+};
+
+Plan diff(const std::vector<translate::DesiredResource>& desired, const std::vector<ObservedResource>& observed,
+          const DiffInputs& inputs);
+
+}  // namespace bai2aml::reconcile
