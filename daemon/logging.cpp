@@ -1,0 +1,265 @@
+#include "daemon/logging.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace bai2aml::daemon {
+namespace {
+
+constexpr const char* kMask = "***";
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// A secret value in a key=value list (query string, connection string, form body) ends here.
+bool ends_assignment_value(char c) {
+  return c == '&' || c == ';' || c == ',' || c == '"' || c == '\'' || c == '\\' || c == '<' || c == '>' ||
+         std::isspace(static_cast<unsigned char>(c));
+}
+
+// Characters of an OAuth bearer token (RFC 6750 b64token).
+bool is_token_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' ||
+         c == '/' || c == '=';
+}
+
+using Range = std::pair<std::size_t, std::size_t>;  // [begin, end) of a value to mask
+
+// Every case-insensitive occurrence of `needle` in `lower` (already lower case) that starts a word.
+template <class F>
+void for_each_word(const std::string& lower, std::string_view needle, F f) {
+  for (std::size_t pos = lower.find(needle); pos != std::string::npos; pos = lower.find(needle, pos + 1)) {
+    if (pos > 0 && is_word_char(lower[pos - 1])) continue;
+    f(pos + needle.size());
+  }
+}
+
+void find_bearer_tokens(const std::string& lower, std::vector<Range>& out) {
+  for_each_word(lower, "bearer", [&](std::size_t p) {
+    const std::size_t spaces = p;
+    while (p < lower.size() && is_space(lower[p])) ++p;
+    if (p == spaces) return;
+    const std::size_t begin = p;
+    while (p < lower.size() && is_token_char(lower[p])) ++p;
+    if (p > begin) out.emplace_back(begin, p);
+  });
+}
+
+void find_assignments(const std::string& lower, std::vector<Range>& out) {
+  static const char* const names[] = {"client_secret=", "client_assertion=", "access_token=",
+                                      "refresh_token=", "password=",         "accountkey=",
+                                      "sharedaccesssignature=", "sig="};
+  for (const char* name : names) {
+    for_each_word(lower, name, [&](std::size_t p) {
+      const std::size_t begin = p;
+      while (p < lower.size() && !ends_assignment_value(lower[p])) ++p;
+      if (p > begin) out.emplace_back(begin, p);
+    });
+  }
+}
+
+// "name": "value" and its escaped form \"name\":\"value\" (JSON logged inside a JSON string).
+void find_json_members(const std::string& lower, std::vector<Range>& out) {
+  static const char* const names[] = {"\"access_token", "\"refresh_token",     "\"id_token",   "\"client_secret",
+                                      "\"client_assertion", "\"password",      "\"adminuserpassword",
+                                      "\"accountkey",    "\"key",              "\"sastoken"};
+  for (const char* name : names) {
+    const std::string_view needle(name);
+    for (std::size_t pos = lower.find(needle); pos != std::string::npos; pos = lower.find(needle, pos + 1)) {
+      std::size_t p = pos + needle.size();
+      if (p < lower.size() && lower[p] == '\\') ++p;
+      if (p >= lower.size() || lower[p] != '"') continue;
+      ++p;
+      while (p < lower.size() && is_space(lower[p])) ++p;
+      if (p >= lower.size() || lower[p] != ':') continue;
+      ++p;
+      while (p < lower.size() && is_space(lower[p])) ++p;
+      if (p < lower.size() && lower[p] == '\\') ++p;
+      if (p >= lower.size() || lower[p] != '"') continue;
+      const std::size_t begin = ++p;
+      while (p < lower.size() && lower[p] != '"' && lower[p] != '\\') ++p;
+      if (p > begin) out.emplace_back(begin, p);
+    }
+  }
+}
+
+int syslog_priority(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return 7;  // LOG_DEBUG
+    case spdlog::level::info: return 6;   // LOG_INFO
+    case spdlog::level::warn: return 4;   // LOG_WARNING
+    case spdlog::level::err: return 3;    // LOG_ERR
+    case spdlog::level::critical: return 2;  // LOG_CRIT
+    default: return 6;
+  }
+}
+
+const char* level_name(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace: return "trace";
+    case spdlog::level::debug: return "debug";
+    case spdlog::level::info: return "info";
+    case spdlog::level::warn: return "warn";
+    case spdlog::level::err: return "error";
+    case spdlog::level::critical: return "crit";
+    default: return "info";
+  }
+}
+
+// Extra JSON members for the message being logged on this thread (set by log_azure_write). The
+// default logger is synchronous, so the sink runs on the logging thread while they are set.
+thread_local const nlohmann::json* t_fields = nullptr;
+
+class LineSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  LineSink(config::LogFormat format, bool under_journal, LineWriter write)
+      : format_(format), under_journal_(under_journal), write_(std::move(write)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    write_(format_log_line(format_, under_journal_, msg.level, msg.time,
+                           std::string_view(msg.payload.data(), msg.payload.size()), t_fields));
+  }
+  void flush_() override {}
+
+ private:
+  config::LogFormat format_;
+  bool under_journal_;
+  LineWriter write_;
+};
+
+// One write(2) per line, so lines from concurrent writers never interleave.
+void write_stderr(const std::string& line) {
+  const char* p = line.data();
+  std::size_t left = line.size();
+  while (left > 0) {
+    const ssize_t n = ::write(STDERR_FILENO, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;  // nowhere left to report a failing stderr
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+bool fd_is_journal_stream(int fd, const char* journal_stream) {
+  if (!journal_stream || !*journal_stream) return false;
+  unsigned long long dev = 0, ino = 0;
+  char trailing = 0;
+  if (std::sscanf(journal_stream, "%llu:%llu%c", &dev, &ino, &trailing) != 2) return false;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return false;
+  return static_cast<unsigned long long>(st.st_dev) == dev && static_cast<unsigned long long>(st.st_ino) == ino;
+}
+
+bool stderr_is_journal() { return fd_is_journal_stream(STDERR_FILENO, std::getenv("JOURNAL_STREAM")); }
+
+std::string redact_secrets(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::vector<Range> ranges;
+  find_bearer_tokens(lower, ranges);
+  find_assignments(lower, ranges);
+  find_json_members(lower, ranges);
+  if (ranges.empty()) return std::string(text);
+
+  std::sort(ranges.begin(), ranges.end());
+  std::string out;
+  out.reserve(text.size());
+  std::size_t copied = 0;
+  for (const auto& [begin, end] : ranges) {
+    if (end <= copied) continue;  // inside a range already masked
+    if (begin >= copied) {
+      out.append(text.substr(copied, begin - copied));
+      out += kMask;
+    }
+    copied = end;
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+spdlog::level::level_enum parse_log_level(const std::string& name) {
+  if (name == "trace") return spdlog::level::trace;
+  if (name == "debug") return spdlog::level::debug;
+  if (name == "info") return spdlog::level::info;
+  if (name == "warn") return spdlog::level::warn;
+  if (name == "error") return spdlog::level::err;
+  throw std::invalid_argument("log.level: unknown level \"" + name + "\" (trace, debug, info, warn, error)");
+}
+
+std::string format_log_line(config::LogFormat format, bool under_journal, spdlog::level::level_enum level,
+                            TimePoint time, std::string_view message, const nlohmann::json* fields) {
+  std::string line;
+  if (under_journal) line = "<" + std::to_string(syslog_priority(level)) + ">";
+  std::string msg = redact_secrets(message);
+  if (format == config::LogFormat::Json) {
+    nlohmann::json j{{"ts", format_rfc3339_millis(time)}, {"level", level_name(level)}, {"msg", std::move(msg)}};
+    if (fields && fields->is_object()) {
+      for (const auto& [key, value] : fields->items()) {
+        if (!j.contains(key)) j[key] = value.is_string() ? nlohmann::json(redact_secrets(value.get<std::string>())) : value;
+      }
+    }
+    line += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } else {
+    // One event, one line: a message with newlines would otherwise split into unrelated journal entries.
+    std::replace(msg.begin(), msg.end(), '\n', ' ');
+    if (!under_journal) line += format_rfc3339_millis(time) + " ";
+    char level_col[8];
+    std::snprintf(level_col, sizeof level_col, "%-5s ", level_name(level));
+    line += level_col;
+    line += msg;
+  }
+  line += '\n';
+  return line;
+}
+
+std::shared_ptr<spdlog::sinks::sink> make_line_sink(config::LogFormat format, bool under_journal, LineWriter write) {
+  return std::make_shared<LineSink>(format, under_journal, std::move(write));
+}
+
+void setup_logging(const config::Log& log, bool under_journal) {
+  auto logger = std::make_shared<spdlog::logger>("bai2aml", make_line_sink(log.format, under_journal, write_stderr));
+  logger->set_level(parse_log_level(log.level));
+  logger->flush_on(spdlog::level::trace);  // the sink writes straight through; nothing buffers
+  spdlog::set_default_logger(std::move(logger));
+}
+
+void log_azure_write(const AzureWrite& w) {
+  const nlohmann::json fields{{"action", w.action},
+                              {"resource_id", w.resource_id},
+                              {"outcome", w.outcome},
+                              {"duration_ms", w.duration.count()},
+                              {"request_id", w.request_id}};
+  t_fields = &fields;
+  try {
+    spdlog::log(w.succeeded ? spdlog::level::info : spdlog::level::warn,
+                "azure write: {} {} {} in {} ms (request id {})", w.action, w.resource_id, w.outcome,
+                w.duration.count(), w.request_id.empty() ? "none" : w.request_id);
+  } catch (...) {
+    t_fields = nullptr;
+    throw;
+  }
+  t_fields = nullptr;
+}
+
+}  // namespace bai2aml::daemon

@@ -1,0 +1,66 @@
+// bai2aml's logging: spdlog's default logger writing one line per message to stderr, as text
+// ("2026-11-27T08:00:00.123Z info  message") or JSON ({"ts":..,"level":..,"msg":..}), with the
+// sd-daemon(3) "<N>" priority prefix when stderr is connected to journald, and every line passed
+// through redact_secrets() as a last line of defence against a secret reaching the logs.
+#pragma once
+
+#include "config/config.hpp"
+#include "daemon/cutoff.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+#include <spdlog/common.h>
+#include <spdlog/sinks/sink.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace bai2aml::daemon {
+
+// sd-daemon(3): stderr goes to the journal when JOURNAL_STREAM ("<st_dev>:<st_ino>") names the
+// device and inode of file descriptor 2. fd_is_journal_stream is the testable core of that check.
+bool fd_is_journal_stream(int fd, const char* journal_stream);
+bool stderr_is_journal();
+
+// Masks the value of anything that looks like a credential: "Bearer <token>", client_secret=,
+// client_assertion=, access_token=, refresh_token=, password=, AccountKey=, SharedAccessSignature=,
+// sig= (SAS), and JSON members "access_token", "refresh_token", "id_token", "client_secret",
+// "client_assertion", "password", "adminUserPassword", "accountKey", "key", "sasToken" (also when
+// the JSON is itself escaped inside a string). Matching is case-insensitive; the value becomes "***".
+std::string redact_secrets(std::string_view text);
+
+// "info" -> spdlog::level::info, ...; accepts trace, debug, info, warn, error. Throws
+// std::invalid_argument naming the value otherwise.
+spdlog::level::level_enum parse_log_level(const std::string& name);
+
+// One finished log line (with its '\n'): the pure formatter behind the sink. `fields` are extra
+// members for the JSON format (ignored for text); the message and fields are redacted.
+std::string format_log_line(config::LogFormat format, bool under_journal, spdlog::level::level_enum level,
+                            TimePoint time, std::string_view message, const nlohmann::json* fields = nullptr);
+
+// A sink formatting with format_log_line and handing each line to `write` (stderr in production).
+using LineWriter = std::function<void(const std::string& line)>;
+std::shared_ptr<spdlog::sinks::sink> make_line_sink(config::LogFormat format, bool under_journal, LineWriter write);
+
+// Makes spdlog's default logger write through make_line_sink to stderr at the configured level.
+// Under journald text lines carry no timestamp of their own (the journal stamps every line).
+void setup_logging(const config::Log& log, bool under_journal);
+
+// One Azure write (PUT/PATCH/DELETE/POST) and how it ended, logged exactly once by the executor.
+struct AzureWrite {
+  std::string action;       // "create", "update", "delete", "adopt", "cancel", ...
+  std::string resource_id;  // the full ARM id
+  bool succeeded = false;
+  std::string outcome;      // "succeeded", "failed: Conflict (409)", ...
+  std::chrono::milliseconds duration{0};
+  std::string request_id;   // x-ms-request-id (or the client request id); empty if none came back
+};
+
+// Logs `w` at info (succeeded) or warn (failed) as
+//   "azure write: create /subscriptions/... succeeded in 1234 ms (request id abc)"
+// and, in the JSON format, also as the members action, resource_id, outcome, duration_ms, request_id.
+void log_azure_write(const AzureWrite& w);
+
+}  // namespace bai2aml::daemon
