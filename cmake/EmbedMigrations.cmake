@@ -4,7 +4,7 @@ function(bai2aml_embed_migrations out_cpp)
   list(SORT sql_files)
   add_custom_command(
     OUTPUT ${out_cpp}
-    COMMAND ${CMAKE_COMMAND} -DOUT=${out_cpp} "-DSQL_FILES=${sql_files}" -P ${PROJECT_SOURCE_DIR}/cmake/GenerateMigrations.cmake
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out_cpp} -DMIGRATIONS_DIR=${PROJECT_SOURCE_DIR}/migrations -P ${PROJECT_SOURCE_DIR}/cmake/GenerateMigrations.cmake
     DEPENDS ${sql_files} ${PROJECT_SOURCE_DIR}/cmake/GenerateMigrations.cmake
     COMMENT "Embedding SQL migrations")
 endfunction()

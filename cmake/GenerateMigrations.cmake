@@ -1,4 +1,6 @@
 # Script mode: writes OUT, a .cpp defining bai2aml::state::embedded_migrations().
+file(GLOB SQL_FILES ${MIGRATIONS_DIR}/[0-9][0-9][0-9][0-9]_*.sql)
+list(SORT SQL_FILES)
 set(body "")
 foreach(f IN LISTS SQL_FILES)
   get_filename_component(name ${f} NAME_WE)

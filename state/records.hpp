@@ -1,0 +1,93 @@
+// The typed rows of the state store.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "translate/model.hpp"
+
+namespace bai2aml::state {
+
+struct InventoryItem {
+  std::string id;    // Batch AI ARM id
+  std::string kind;  // workspace, cluster, fileserver, experiment, job (from the id's path)
+  nlohmann::json body;
+  std::string fetched_at;
+};
+
+struct SourceStatus {
+  std::string mode = "live";  // live | snapshot
+  std::optional<std::string> fetched_at;
+  std::optional<std::string> last_error;
+};
+
+struct DesiredRecord {
+  translate::DesiredResource resource;
+  std::string spec_hash;
+  std::string updated_at;
+};
+
+struct ObservedRecord {
+  std::string id;
+  std::string kind;
+  nlohmann::json body;
+  std::string provisioning_state;
+  bool owned = false;
+  std::string observed_at;
+};
+
+struct StoredFinding {
+  std::string origin;
+  translate::Finding finding;
+  std::string first_seen;
+};
+
+// One journalled write to Azure.
+struct Operation {
+  std::int64_t op_id = 0;
+  std::string resource_id;
+  std::string action;
+  std::string method;
+  std::string url;
+  std::string body_hash;
+  std::string client_request_id;
+  std::string state;  // intent, sent, polling, succeeded, failed, abandoned
+  std::optional<std::string> poll_url;
+  std::optional<std::int64_t> http_status;
+  std::optional<std::string> error_code;
+  std::optional<std::string> error_message;
+  int attempts = 0;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct AuditRecord {
+  std::int64_t seq = 0;
+  std::string at;
+  std::optional<std::int64_t> op_id;
+  std::string resource_id;
+  std::string method;
+  std::string url;
+  std::string body_hash;
+  std::string client_request_id;
+  std::optional<std::int64_t> http_status;
+  std::string outcome;
+  std::int64_t duration_ms = 0;
+};
+
+struct ResourceStatus {
+  std::string id;
+  std::string kind;
+  std::string state;  // pending, in_sync, failed, blocked, retired
+  std::string reason;
+  std::string message;
+  std::string spec_hash;
+  int failures = 0;
+  std::optional<std::string> next_attempt_at;
+  std::string last_transition_at;
+};
+
+}  // namespace bai2aml::state

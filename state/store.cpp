@@ -1,0 +1,393 @@
+#include "state/store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <regex>
+
+#include "config/value_rules.hpp"
+#include "state/content_hash.hpp"
+#include "state/migrator.hpp"
+#include "state/store_lock.hpp"
+#include "translate/secret_scrub.hpp"
+
+namespace bai2aml::state {
+namespace {
+
+using nlohmann::json;
+
+// The Batch AI kind from the id's path (…/workspaces/w/clusters/c -> cluster). The "type" field is
+// not used: the spec's own examples spell it several ways.
+std::string batchai_kind(const std::string& id) {
+  static const std::regex last_type(R"(/([^/]+)/[^/]+$)");
+  std::smatch m;
+  if (!std::regex_search(id, m, last_type)) return "unknown";
+  std::string t = m[1];
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (t == "workspaces") return "workspace";
+  if (t == "clusters") return "cluster";
+  if (t == "fileservers") return "fileserver";
+  if (t == "experiments") return "experiment";
+  if (t == "jobs") return "job";
+  return t;
+}
+
+// Creates the file 0600 before SQLite sees it: SQLite gives its -wal and -shm files the database
+// file's permissions, so the whole state stays private.
+void create_private_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw StoreError("cannot create database \"" + path + "\": " + std::strerror(errno));
+  ::close(fd);
+}
+
+// Secrets never reach the database, even when a snapshot file or a response carried them.
+json scrub_for_storage(const json& resource) { return translate::scrub_secrets(resource); }
+
+}  // namespace
+
+std::unique_ptr<Store> Store::open(const std::string& path, Options options) {
+  std::unique_ptr<StoreLock> lock;
+  if (options.exclusive) lock = std::make_unique<StoreLock>(path);
+  create_private_file(path);
+  auto db = std::make_unique<detail::Database>(path);
+  // WAL: readers (status, report) never block the daemon's writes.
+  // synchronous=FULL: every commit is fsynced, so a journal intent survives power loss, not only a
+  // process crash; NORMAL would risk losing the last intents and sending a write twice. Commits are
+  // few (bounded by ARM's write rate), so the fsync cost is negligible.
+  db->exec("PRAGMA busy_timeout = 5000");
+  {
+    auto st = db->prepare("PRAGMA journal_mode = WAL");
+    st.step();
+    if (st.text(0) != "wal") throw StoreError("database \"" + path + "\" cannot use WAL mode (got " + st.text(0) + ")");
+  }
+  db->exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+  {
+    auto st = db->prepare("PRAGMA quick_check");
+    st.step();
+    if (st.text(0) != "ok") throw StoreError("database \"" + path + "\" is corrupt: " + st.text(0));
+  }
+  detail::migrate(*db, embedded_migrations(), path);
+  return std::unique_ptr<Store>(new Store(path, std::move(db), std::move(lock)));
+}
+
+Store::Store(std::string path, std::unique_ptr<detail::Database> db, std::unique_ptr<StoreLock> lock)
+    : path_(std::move(path)), db_(std::move(db)), lock_(std::move(lock)) {}
+
+Store::~Store() = default;
+
+std::string Store::now() const { return config::format_rfc3339(std::chrono::system_clock::now()); }
+
+int Store::schema_version() {
+  auto st = db_->prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  st.step();
+  return static_cast<int>(st.integer(0));
+}
+
+// ---- inventory -------------------------------------------------------------------------------
+
+void Store::replace_inventory(const std::vector<json>& resources, std::chrono::system_clock::time_point fetched_at) {
+  const std::string at = config::format_rfc3339(fetched_at);
+  transaction([&] {
+    db_->exec("DELETE FROM inventory");
+    auto ins = db_->prepare("INSERT OR REPLACE INTO inventory (id, kind, body, fetched_at) VALUES (?, ?, ?, ?)");
+    for (const auto& r : resources) {
+      if (!r.is_object() || !r.contains("id") || !r["id"].is_string())
+        throw StoreError("inventory resource without a string \"id\": " + r.dump().substr(0, 200));
+      const std::string id = r["id"].get<std::string>();
+      ins.bind(1, id).bind(2, batchai_kind(id)).bind(3, scrub_for_storage(r).dump()).bind(4, at).run();
+      ins.reset();
+    }
+  });
+}
+
+std::vector<InventoryItem> Store::inventory() {
+  std::vector<InventoryItem> out;
+  auto st = db_->prepare("SELECT id, kind, body, fetched_at FROM inventory ORDER BY id");
+  while (st.step()) out.push_back({st.text(0), st.text(1), json::parse(st.text(2)), st.text(3)});
+  return out;
+}
+
+SourceStatus Store::source_status() {
+  auto st = db_->prepare("SELECT mode, fetched_at, last_error FROM source_meta WHERE singleton = 1");
+  if (!st.step()) return {};
+  return {st.text(0), st.optional_text(1), st.optional_text(2)};
+}
+
+void Store::set_source_status(const SourceStatus& s) {
+  db_->prepare("INSERT INTO source_meta (singleton, mode, fetched_at, last_error) VALUES (1, ?, ?, ?) "
+               "ON CONFLICT (singleton) DO UPDATE SET mode = excluded.mode, fetched_at = excluded.fetched_at, "
+               "last_error = excluded.last_error")
+      .bind(1, s.mode)
+      .bind_optional(2, s.fetched_at)
+      .bind_optional(3, s.last_error)
+      .run();
+}
+
+// ---- desired and observed --------------------------------------------------------------------
+
+void Store::replace_desired(const std::vector<translate::DesiredResource>& resources) {
+  const std::string at = now();
+  transaction([&] {
+    // Keep updated_at for unchanged specs: it says when the desire last changed, not when it was recomputed.
+    std::map<std::string, std::pair<std::string, std::string>> previous;  // lower id -> (hash, updated_at)
+    {
+      auto st = db_->prepare("SELECT lower(id), spec_hash, updated_at FROM desired");
+      while (st.step()) previous[st.text(0)] = {st.text(1), st.text(2)};
+    }
+    db_->exec("DELETE FROM desired");
+    auto ins = db_->prepare("INSERT INTO desired (id, kind, source_id, spec, spec_hash, depends_on, updated_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& r : resources) {
+      const std::string hash = json_hash(r.body);
+      std::string lower_id = r.id;
+      std::transform(lower_id.begin(), lower_id.end(), lower_id.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      auto prev = previous.find(lower_id);
+      const std::string updated = prev != previous.end() && prev->second.first == hash ? prev->second.second : at;
+      ins.bind(1, r.id).bind(2, translate::to_string(r.kind)).bind(3, r.source_id).bind(4, r.body.dump())
+          .bind(5, hash).bind(6, json(r.depends_on).dump()).bind(7, updated).run();
+      ins.reset();
+    }
+  });
+}
+
+std::vector<DesiredRecord> Store::desired() {
+  std::vector<DesiredRecord> out;
+  auto st = db_->prepare("SELECT id, kind, source_id, spec, spec_hash, depends_on, updated_at FROM desired ORDER BY id");
+  while (st.step()) {
+    DesiredRecord rec;
+    rec.resource.id = st.text(0);
+    if (!translate::kind_from_string(st.text(1), rec.resource.kind))
+      throw StoreError("desired resource " + rec.resource.id + " has unknown kind \"" + st.text(1) + "\"");
+    rec.resource.source_id = st.text(2);
+    rec.resource.body = json::parse(st.text(3));
+    rec.spec_hash = st.text(4);
+    rec.resource.depends_on = json::parse(st.text(5)).get<std::vector<std::string>>();
+    rec.updated_at = st.text(6);
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+void Store::replace_observed(const std::vector<ObservedRecord>& resources) {
+  const std::string at = now();
+  transaction([&] {
+    db_->exec("DELETE FROM observed");
+    auto ins = db_->prepare("INSERT OR REPLACE INTO observed (id, kind, body, provisioning_state, owned, observed_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
+    for (const auto& r : resources) {
+      ins.bind(1, r.id).bind(2, r.kind).bind(3, scrub_for_storage(r.body).dump()).bind(4, r.provisioning_state)
+          .bind(5, r.owned ? 1 : 0).bind(6, r.observed_at.empty() ? at : r.observed_at).run();
+      ins.reset();
+    }
+  });
+}
+
+std::vector<ObservedRecord> Store::observed() {
+  std::vector<ObservedRecord> out;
+  auto st = db_->prepare("SELECT id, kind, body, provisioning_state, owned, observed_at FROM observed ORDER BY id");
+  while (st.step())
+    out.push_back({st.text(0), st.text(1), json::parse(st.text(2)), st.text(3), st.integer(4) != 0, st.text(5)});
+  return out;
+}
+
+// ---- findings --------------------------------------------------------------------------------
+
+void Store::replace_findings(const std::string& origin, const std::vector<translate::Finding>& findings) {
+  const std::string at = now();
+  transaction([&] {
+    std::map<std::string, std::string> first_seen;  // key -> first_seen
+    auto key = [](const std::string& s, const std::string& c, const std::string& m) {
+      std::string lower = s;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      return lower + "\x1f" + c + "\x1f" + m;
+    };
+    {
+      auto st = db_->prepare("SELECT source_id, code, message, first_seen FROM findings WHERE origin = ?");
+      st.bind(1, origin);
+      while (st.step()) first_seen[key(st.text(0), st.text(1), st.text(2))] = st.text(3);
+    }
+    db_->prepare("DELETE FROM findings WHERE origin = ?").bind(1, origin).run();
+    auto ins = db_->prepare("INSERT OR IGNORE INTO findings (origin, source_id, code, severity, message, remedy, first_seen) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& f : findings) {
+      auto it = first_seen.find(key(f.source_id, f.code, f.message));
+      ins.bind(1, origin).bind(2, f.source_id).bind(3, f.code).bind(4, translate::to_string(f.severity))
+          .bind(5, f.message).bind(6, f.remedy).bind(7, it == first_seen.end() ? at : it->second).run();
+      ins.reset();
+    }
+  });
+}
+
+std::vector<StoredFinding> Store::findings() {
+  std::vector<StoredFinding> out;
+  auto st = db_->prepare("SELECT origin, source_id, code, severity, message, remedy, first_seen FROM findings "
+                         "ORDER BY source_id, code, message");
+  while (st.step()) {
+    StoredFinding f;
+    f.origin = st.text(0);
+    f.finding.source_id = st.text(1);
+    f.finding.code = st.text(2);
+    const std::string sev = st.text(3);
+    f.finding.severity = sev == "error" ? translate::Severity::Error
+                         : sev == "warning" ? translate::Severity::Warning
+                                            : translate::Severity::Info;
+    f.finding.message = st.text(4);
+    f.finding.remedy = st.text(5);
+    f.first_seen = st.text(6);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// ---- journal ---------------------------------------------------------------------------------
+
+namespace {
+const char* kOperationColumns =
+    "op_id, resource_id, action, method, url, body_hash, client_request_id, state, poll_url, http_status, "
+    "error_code, error_message, attempts, created_at, updated_at";
+
+Operation read_operation(detail::Statement& st) {
+  Operation op;
+  op.op_id = st.integer(0);
+  op.resource_id = st.text(1);
+  op.action = st.text(2);
+  op.method = st.text(3);
+  op.url = st.text(4);
+  op.body_hash = st.text(5);
+  op.client_request_id = st.text(6);
+  op.state = st.text(7);
+  op.poll_url = st.optional_text(8);
+  if (!st.is_null(9)) op.http_status = st.integer(9);
+  op.error_code = st.optional_text(10);
+  op.error_message = st.optional_text(11);
+  op.attempts = static_cast<int>(st.integer(12));
+  op.created_at = st.text(13);
+  op.updated_at = st.text(14);
+  return op;
+}
+}  // namespace
+
+std::int64_t Store::journal_intent(const Operation& op) {
+  const std::string at = now();
+  db_->prepare("INSERT INTO operations (resource_id, action, method, url, body_hash, client_request_id, state, "
+               "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?)")
+      .bind(1, op.resource_id).bind(2, op.action).bind(3, op.method).bind(4, op.url).bind(5, op.body_hash)
+      .bind(6, op.client_request_id).bind(7, op.attempts).bind(8, at).bind(9, at)
+      .run();
+  return db_->last_insert_rowid();
+}
+
+void Store::journal_sent(std::int64_t op_id, std::optional<std::int64_t> http_status,
+                         const std::optional<std::string>& poll_url) {
+  auto st = db_->prepare("UPDATE operations SET state = ?, http_status = ?, poll_url = COALESCE(?, poll_url), "
+                         "attempts = attempts + 1, updated_at = ? WHERE op_id = ?");
+  st.bind(1, std::string(poll_url ? "polling" : "sent"));
+  if (http_status) st.bind(2, *http_status);
+  else st.bind_null(2);
+  st.bind_optional(3, poll_url).bind(4, now()).bind(5, op_id).run();
+  if (db_->changes() != 1) throw StoreError("journal has no operation " + std::to_string(op_id));
+}
+
+void Store::journal_finished(std::int64_t op_id, const std::string& final_state, std::optional<std::int64_t> http_status,
+                             const std::optional<std::string>& error_code, const std::optional<std::string>& error_message) {
+  if (final_state != "succeeded" && final_state != "failed" && final_state != "abandoned")
+    throw StoreError("journal_finished: \"" + final_state + "\" is not a final state");
+  auto st = db_->prepare("UPDATE operations SET state = ?, http_status = COALESCE(?, http_status), error_code = ?, "
+                         "error_message = ?, updated_at = ? WHERE op_id = ?");
+  st.bind(1, final_state);
+  if (http_status) st.bind(2, *http_status);
+  else st.bind_null(2);
+  st.bind_optional(3, error_code).bind_optional(4, error_message).bind(5, now()).bind(6, op_id).run();
+  if (db_->changes() != 1) throw StoreError("journal has no operation " + std::to_string(op_id));
+}
+
+std::vector<Operation> Store::open_operations() {
+  std::vector<Operation> out;
+  auto st = db_->prepare((std::string("SELECT ") + kOperationColumns +
+                          " FROM operations WHERE state IN ('intent','sent','polling') ORDER BY op_id").c_str());
+  while (st.step()) out.push_back(read_operation(st));
+  return out;
+}
+
+std::vector<Operation> Store::operations_for(const std::string& resource_id) {
+  std::vector<Operation> out;
+  auto st = db_->prepare((std::string("SELECT ") + kOperationColumns + " FROM operations WHERE resource_id = ? ORDER BY op_id").c_str());
+  st.bind(1, resource_id);
+  while (st.step()) out.push_back(read_operation(st));
+  return out;
+}
+
+// ---- audit log -------------------------------------------------------------------------------
+
+void Store::append_audit(const AuditRecord& r) {
+  auto st = db_->prepare("INSERT INTO audit_log (at, op_id, resource_id, method, url, body_hash, client_request_id, "
+                         "http_status, outcome, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, r.at.empty() ? now() : r.at);
+  if (r.op_id) st.bind(2, *r.op_id);
+  else st.bind_null(2);
+  st.bind(3, r.resource_id).bind(4, r.method).bind(5, r.url).bind(6, r.body_hash).bind(7, r.client_request_id);
+  if (r.http_status) st.bind(8, *r.http_status);
+  else st.bind_null(8);
+  st.bind(9, r.outcome).bind(10, r.duration_ms).run();
+}
+
+std::vector<AuditRecord> Store::audit_log() {
+  std::vector<AuditRecord> out;
+  auto st = db_->prepare("SELECT seq, at, op_id, resource_id, method, url, body_hash, client_request_id, http_status, "
+                         "outcome, duration_ms FROM audit_log ORDER BY seq");
+  while (st.step()) {
+    AuditRecord r;
+    r.seq = st.integer(0);
+    r.at = st.text(1);
+    if (!st.is_null(2)) r.op_id = st.integer(2);
+    r.resource_id = st.text(3);
+    r.method = st.text(4);
+    r.url = st.text(5);
+    r.body_hash = st.text(6);
+    r.client_request_id = st.text(7);
+    if (!st.is_null(8)) r.http_status = st.integer(8);
+    r.outcome = st.text(9);
+    r.duration_ms = st.integer(10);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// ---- resource status -------------------------------------------------------------------------
+
+void Store::put_status(const ResourceStatus& s) {
+  auto cur = db_->prepare("SELECT kind, state, reason, message, spec_hash, failures, next_attempt_at FROM resource_status WHERE id = ?");
+  cur.bind(1, s.id);
+  if (cur.step() && cur.text(0) == s.kind && cur.text(1) == s.state && cur.text(2) == s.reason &&
+      cur.text(3) == s.message && cur.text(4) == s.spec_hash && cur.integer(5) == s.failures &&
+      cur.optional_text(6) == s.next_attempt_at)
+    return;  // equivalent: not rewritten
+  db_->prepare("INSERT INTO resource_status (id, kind, state, reason, message, spec_hash, failures, next_attempt_at, "
+               "last_transition_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+               "kind = excluded.kind, state = excluded.state, reason = excluded.reason, message = excluded.message, "
+               "spec_hash = excluded.spec_hash, failures = excluded.failures, next_attempt_at = excluded.next_attempt_at, "
+               "last_transition_at = CASE WHEN resource_status.state = excluded.state AND resource_status.reason = "
+               "excluded.reason THEN resource_status.last_transition_at ELSE excluded.last_transition_at END")
+      .bind(1, s.id).bind(2, s.kind).bind(3, s.state).bind(4, s.reason).bind(5, s.message).bind(6, s.spec_hash)
+      .bind(7, s.failures).bind_optional(8, s.next_attempt_at)
+      .bind(9, s.last_transition_at.empty() ? now() : s.last_transition_at)
+      .run();
+}
+
+std::vector<ResourceStatus> Store::statuses() {
+  std::vector<ResourceStatus> out;
+  auto st = db_->prepare("SELECT id, kind, state, reason, message, spec_hash, failures, next_attempt_at, "
+                         "last_transition_at FROM resource_status ORDER BY id");
+  while (st.step())
+    out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
+                   static_cast<int>(st.integer(6)), st.optional_text(7), st.text(8)});
+  return out;
+}
+
+}  // namespace bai2aml::state

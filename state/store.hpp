@@ -1,0 +1,96 @@
+// The SQLite state store: the only place bai2aml's state lives, and the only code that speaks SQL.
+// One process owns a database at a time (an advisory lock); readers (status, report) may open it
+// alongside, which WAL mode allows.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "state/records.hpp"
+#include "state/sqlite_db.hpp"
+
+namespace bai2aml::state {
+
+class StoreLock;
+
+class Store {
+ public:
+  struct Options {
+    // Take the advisory lock: the daemon and apply do; read-only commands don't.
+    bool exclusive = false;
+  };
+  // Opens (creating it 0600 if needed) and migrates the database. Throws StoreError with a message
+  // fit for the operator: the lock holder, a schema from a newer bai2aml, a corrupt file.
+  static std::unique_ptr<Store> open(const std::string& path, Options options);
+  ~Store();
+
+  int schema_version();
+  const std::string& path() const { return path_; }
+
+  // Inventory: replaced whole, in one transaction; secret values are stripped before storing.
+  void replace_inventory(const std::vector<nlohmann::json>& resources, std::chrono::system_clock::time_point fetched_at);
+  std::vector<InventoryItem> inventory();
+  SourceStatus source_status();
+  void set_source_status(const SourceStatus& status);
+
+  void replace_desired(const std::vector<translate::DesiredResource>& resources);
+  std::vector<DesiredRecord> desired();
+
+  void replace_observed(const std::vector<ObservedRecord>& resources);
+  std::vector<ObservedRecord> observed();
+
+  // Findings are owned by an origin ("translate", "reconcile") that replaces its own set each cycle;
+  // first_seen survives a replacement that keeps the finding.
+  void replace_findings(const std::string& origin, const std::vector<translate::Finding>& findings);
+  std::vector<StoredFinding> findings();
+
+  // The journal. An intent is durable before the request is sent (synchronous=FULL).
+  std::int64_t journal_intent(const Operation& op);  // op_id and timestamps are assigned
+  void journal_sent(std::int64_t op_id, std::optional<std::int64_t> http_status, const std::optional<std::string>& poll_url);
+  void journal_finished(std::int64_t op_id, const std::string& final_state, std::optional<std::int64_t> http_status,
+                        const std::optional<std::string>& error_code, const std::optional<std::string>& error_message);
+  std::vector<Operation> open_operations();  // intent, sent, polling
+  std::vector<Operation> operations_for(const std::string& resource_id);
+
+  void append_audit(const AuditRecord& record);  // seq and (if empty) at are assigned
+  std::vector<AuditRecord> audit_log();
+
+  // Writes only when something but the timestamp changed, so last_transition_at stays meaningful.
+  void put_status(const ResourceStatus& status);
+  std::vector<ResourceStatus> statuses();
+
+  // Runs fn in one transaction (BEGIN IMMEDIATE); nested calls join the outer transaction.
+  template <class F>
+  void transaction(F&& fn);
+
+ private:
+  Store(std::string path, std::unique_ptr<detail::Database> db, std::unique_ptr<StoreLock> lock);
+  std::string now() const;
+
+  std::string path_;
+  std::unique_ptr<detail::Database> db_;
+  std::unique_ptr<StoreLock> lock_;
+  int tx_depth_ = 0;
+};
+
+template <class F>
+void Store::transaction(F&& fn) {
+  if (tx_depth_ > 0) {
+    fn();
+    return;
+  }
+  detail::Transaction tx(*db_);
+  ++tx_depth_;
+  try {
+    fn();
+  } catch (...) {
+    --tx_depth_;
+    throw;
+  }
+  --tx_depth_;
+  tx.commit();
+}
+
+}  // namespace bai2aml::state

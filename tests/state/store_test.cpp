@@ -1,0 +1,204 @@
+#include <unistd.h>
+#include <catch2/catch.hpp>
+
+#include "state/content_hash.hpp"
+#include "state/store.hpp"
+#include "tests/support/support.hpp"
+
+using namespace bai2aml;
+using namespace bai2aml::testing;
+using nlohmann::json;
+
+namespace {
+const std::string kWs = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws";
+const std::string kAml = "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/aml/providers/Microsoft.MachineLearningServices/workspaces/ws";
+}  // namespace
+
+TEST_CASE("inventory round-trips, keyed case-insensitively, without secrets") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  const json cluster = {{"id", kWs + "/clusters/c1"},
+                        {"properties",
+                         {{"vmSize", "STANDARD_NC6"},
+                          {"userAccountSettings", {{"adminUserName", "u"}, {"adminUserPassword", "hunter2"}}}}}};
+  const json job = {{"id", kWs + "/experiments/e/jobs/j1"}, {"properties", {{"nodeCount", 2}}}};
+  const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  store->replace_inventory({cluster, job}, t);
+  auto items = store->inventory();
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].kind == "cluster");
+  CHECK(items[1].kind == "job");
+  CHECK(items[0].fetched_at == "2023-11-14T22:13:20Z");
+  CHECK(items[0].body["properties"]["vmSize"] == "STANDARD_NC6");
+  CHECK(items[0].body.dump().find("hunter2") == std::string::npos);
+  // Replacing is whole: resources gone from the source are gone from the snapshot.
+  store->replace_inventory({job}, t);
+  CHECK(store->inventory().size() == 1);
+  // A resource without an id is refused, and the previous snapshot stays.
+  CHECK_THROWS_AS(store->replace_inventory({json{{"name", "x"}}}, t), state::StoreError);
+  CHECK(store->inventory().size() == 1);
+}
+
+TEST_CASE("source status round-trips") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  CHECK(store->source_status().mode == "live");
+  store->set_source_status({"snapshot", std::string("2026-01-01T00:00:00Z"), std::string("Batch AI is retired")});
+  auto s = store->source_status();
+  CHECK(s.mode == "snapshot");
+  CHECK(s.fetched_at == std::string("2026-01-01T00:00:00Z"));
+  CHECK(s.last_error == std::string("Batch AI is retired"));
+}
+
+TEST_CASE("desired resources round-trip with a spec hash that only changes with the spec") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  translate::DesiredResource ws{translate::Kind::Workspace, kAml, kWs, {{"location", "eastus"}}, {}};
+  translate::DesiredResource c{translate::Kind::Compute, kAml + "/computes/c1", kWs + "/clusters/c1",
+                               {{"properties", {{"computeType", "AmlCompute"}}}}, {kAml}};
+  store->replace_desired({ws, c});
+  auto d = store->desired();
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].resource.kind == translate::Kind::Workspace);
+  CHECK(d[1].resource.kind == translate::Kind::Compute);
+  CHECK(d[1].resource.depends_on == std::vector<std::string>{kAml});
+  CHECK(d[1].resource.body == c.body);
+  CHECK(d[1].spec_hash == state::json_hash(c.body));
+  c.body["properties"]["x"] = 1;
+  store->replace_desired({ws, c});
+  auto d2 = store->desired();
+  CHECK(d2[0].spec_hash == d[0].spec_hash);
+  CHECK(d2[1].spec_hash != d[1].spec_hash);
+}
+
+TEST_CASE("observed resources round-trip") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  store->replace_observed({{kAml, "workspace", {{"name", "ws"}}, "Succeeded", false, ""}});
+  auto o = store->observed();
+  REQUIRE(o.size() == 1);
+  CHECK(o[0].provisioning_state == "Succeeded");
+  CHECK_FALSE(o[0].owned);
+  CHECK_FALSE(o[0].observed_at.empty());
+}
+
+TEST_CASE("findings are replaced per origin and keep first_seen") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  translate::Finding f{"nfs-file-server", translate::Severity::Error, kWs + "/fileServers/fs", "NFS", "copy it"};
+  translate::Finding g{"quota-insufficient", translate::Severity::Warning, kWs + "/clusters/c", "no cores", "ask"};
+  store->replace_findings("translate", {f});
+  store->replace_findings("reconcile", {g});
+  auto all = store->findings();
+  REQUIRE(all.size() == 2);
+  const auto first_seen = all[0].first_seen;
+  store->replace_findings("translate", {f});
+  all = store->findings();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].first_seen == first_seen);
+  store->replace_findings("reconcile", {});
+  all = store->findings();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].finding.code == "nfs-file-server");
+  CHECK(all[0].finding.severity == translate::Severity::Error);
+}
+
+TEST_CASE("the journal records intent, sending and the outcome") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  state::Operation op;
+  op.resource_id = kAml + "/computes/c1";
+  op.action = "create";
+  op.method = "PUT";
+  op.url = "https://management.azure.com" + op.resource_id + "?api-version=2024-04-01";
+  op.body_hash = "abc";
+  op.client_request_id = "req-1";
+  const auto id = store->journal_intent(op);
+  auto open = store->open_operations();
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].state == "intent");
+  store->journal_sent(id, 201, std::string("https://management.azure.com/op/1"));
+  open = store->open_operations();
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].state == "polling");
+  CHECK(open[0].poll_url == std::string("https://management.azure.com/op/1"));
+  CHECK(open[0].attempts == 1);
+  store->journal_finished(id, "succeeded", 200, std::nullopt, std::nullopt);
+  CHECK(store->open_operations().empty());
+  auto all = store->operations_for(op.resource_id);
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].state == "succeeded");
+  CHECK(all[0].http_status == 200);
+  CHECK_THROWS_AS(store->journal_finished(id, "maybe", std::nullopt, std::nullopt, std::nullopt), state::StoreError);
+  CHECK_THROWS_AS(store->journal_sent(999, 200, std::nullopt), state::StoreError);
+}
+
+TEST_CASE("the audit log is append-only") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  state::AuditRecord r;
+  r.resource_id = kAml;
+  r.method = "PUT";
+  r.url = "u";
+  r.body_hash = "h";
+  r.client_request_id = "c";
+  r.http_status = 201;
+  r.outcome = "accepted";
+  r.duration_ms = 12;
+  store->append_audit(r);
+  store->append_audit(r);
+  auto log = store->audit_log();
+  REQUIRE(log.size() == 2);
+  CHECK(log[1].seq > log[0].seq);
+  CHECK(log[0].http_status == 201);
+}
+
+TEST_CASE("resource status is not rewritten when equivalent") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  state::ResourceStatus s{kAml, "workspace", "pending", "Creating", "", "h1", 0, std::nullopt, "2026-01-01T00:00:00Z"};
+  store->put_status(s);
+  s.last_transition_at = "2026-01-02T00:00:00Z";
+  store->put_status(s);  // equivalent: the transition time stays
+  CHECK(store->statuses().at(0).last_transition_at == "2026-01-01T00:00:00Z");
+  s.state = "in_sync";
+  s.reason = "Succeeded";
+  store->put_status(s);
+  auto all = store->statuses();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].state == "in_sync");
+  CHECK(all[0].last_transition_at == "2026-01-02T00:00:00Z");
+}
+
+TEST_CASE("one process at a time owns a database") {
+  TempDir dir;
+  const auto db = dir.file("s.db");
+  auto owner = state::Store::open(db, {true});
+  try {
+    state::Store::open(db, {true});
+    FAIL("a second exclusive open succeeded");
+  } catch (const state::StoreError& e) {
+    CHECK(std::string(e.what()).find("in use by another bai2aml process (pid " + std::to_string(::getpid())) !=
+          std::string::npos);
+  }
+  // Readers may open alongside the owner.
+  auto reader = state::Store::open(db, {false});
+  CHECK(reader->inventory().empty());
+  owner.reset();
+  CHECK_NOTHROW(state::Store::open(db, {true}));
+}
+
+TEST_CASE("transactions roll back on error") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  store->set_source_status({"live", std::nullopt, std::nullopt});
+  CHECK_THROWS(store->transaction([&] {
+    store->set_source_status({"snapshot", std::nullopt, std::nullopt});
+    throw std::runtime_error("boom");
+  }));
+  CHECK(store->source_status().mode == "live");
+}
+
+TEST_CASE("sha256 is the standard digest") {
+  CHECK(state::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
