@@ -1,0 +1,93 @@
+#include <catch2/catch.hpp>
+
+#include "translate/toolkit_command.hpp"
+
+using namespace bai2aml::translate;
+using nlohmann::json;
+
+namespace {
+
+BaiJob make(const std::string& tool, const json& settings, int nodes = 1) {
+  BaiJob j;
+  j.tool_type = tool;
+  j.tool_settings = settings;
+  j.node_count = nodes;
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("every toolkit's settings synthesize a command and a distribution", "[toolkit]") {
+  struct Row {
+    std::string tool;
+    json settings;
+    int nodes;
+    std::string command;
+    json distribution;
+  };
+  const Row rows[] = {
+      {"custom", {{"commandLine", "echo hi"}}, 1, "echo hi", nullptr},
+      {"pytorch", {{"pythonScriptFilePath", "t.py"}, {"commandLineArgs", "--lr 1"}}, 1, "python t.py --lr 1", nullptr},
+      {"pytorch", {{"pythonScriptFilePath", "t.py"}, {"pythonInterpreterPath", "/opt/py"}, {"processCount", 8}}, 2,
+       "/opt/py t.py", {{"distributionType", "PyTorch"}, {"processCountPerInstance", 4}}},
+      {"horovod", {{"pythonScriptFilePath", "h.py"}}, 3, "python h.py",
+       {{"distributionType", "Mpi"}, {"processCountPerInstance", 1}}},
+      {"mpi", {{"commandLine", "./a.out"}, {"processCount", 4}}, 2, "./a.out",
+       {{"distributionType", "Mpi"}, {"processCountPerInstance", 2}}},
+      {"cntk", {{"languageType", "BrainScript"}, {"configFilePath", "c.cntk"}, {"commandLineArgs", "x=1"}}, 1,
+       "cntk configFile=c.cntk x=1", nullptr},
+      {"cntk", {{"languageType", "Python"}, {"pythonScriptFilePath", "c.py"}, {"processCount", 2}}, 1, "python c.py",
+       {{"distributionType", "Mpi"}, {"processCountPerInstance", 2}}},
+      {"caffe", {{"configFilePath", "solver.prototxt"}}, 1, "caffe train --solver=solver.prototxt", nullptr},
+      {"caffe", {{"pythonScriptFilePath", "c.py"}, {"commandLineArgs", "-g"}}, 1, "python c.py -g", nullptr},
+      {"caffe2", {{"pythonScriptFilePath", "c2.py"}}, 2, "python c2.py", nullptr},
+      {"chainer", {{"pythonScriptFilePath", "ch.py"}, {"processCount", 4}}, 4, "python ch.py",
+       {{"distributionType", "Mpi"}, {"processCountPerInstance", 1}}},
+      {"tensorflow", {{"pythonScriptFilePath", "tf.py"}, {"masterCommandLineArgs", "--m"}}, 1, "python tf.py --m", nullptr},
+  };
+  for (const auto& r : rows) {
+    INFO(r.tool << " " << r.settings.dump());
+    const ToolkitCommand c = synthesize_command(make(r.tool, r.settings, r.nodes));
+    CHECK(c.command == r.command);
+    CHECK(c.distribution == r.distribution);
+  }
+}
+
+TEST_CASE("TensorFlow ps/worker jobs dispatch per-role arguments from TF_CONFIG", "[toolkit]") {
+  const ToolkitCommand c = synthesize_command(make("tensorflow",
+                                                   {{"pythonScriptFilePath", "tf.py"},
+                                                    {"workerCommandLineArgs", "--role=worker"},
+                                                    {"parameterServerCommandLineArgs", "--role=ps"},
+                                                    {"workerCount", 4},
+                                                    {"parameterServerCount", 2}},
+                                                   2));
+  CHECK(c.distribution == json{{"distributionType", "TensorFlow"}, {"workerCount", 4}, {"parameterServerCount", 2}});
+  CHECK(c.command.find("TF_CONFIG") != std::string::npos);
+  CHECK(c.command.find("ps) python tf.py --role=ps ;;") != std::string::npos);
+  CHECK(c.command.find("*) python tf.py --role=worker ;;") != std::string::npos);
+  REQUIRE(c.findings.size() == 1);
+  CHECK(c.findings[0].first == "tensorflow-roles-dispatched");
+}
+
+TEST_CASE("uneven process counts are rounded up with a finding", "[toolkit]") {
+  const ToolkitCommand c = synthesize_command(make("horovod", {{"pythonScriptFilePath", "h.py"}, {"processCount", 5}}, 2));
+  CHECK(c.distribution["processCountPerInstance"] == 3);
+  REQUIRE(c.findings.size() == 1);
+  CHECK(c.findings[0].first == "distribution-approximated");
+}
+
+TEST_CASE("toolkit settings that name nothing to run give job-toolkit-missing", "[toolkit]") {
+  for (const auto& [tool, settings] : std::vector<std::pair<std::string, json>>{
+           {"", json::object()},
+           {"custom", json::object()},
+           {"pytorch", {{"commandLineArgs", "x"}}},
+           {"cntk", {{"languageType", "BrainScript"}}},
+           {"mpi", {{"processCount", 2}}}}) {
+    INFO(tool << " " << settings.dump());
+    const ToolkitCommand c = synthesize_command(make(tool, settings, 2));
+    CHECK(c.command.empty());
+    CHECK(c.distribution.is_null());
+    REQUIRE(c.findings.size() == 1);
+    CHECK(c.findings[0].first == "job-toolkit-missing");
+  }
+}

@@ -1,0 +1,79 @@
+#include "translate/secret_scrub.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+
+#include "translate/secret_ref.hpp"
+
+namespace bai2aml::translate {
+namespace {
+
+using nlohmann::json;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// Property names whose value is a secret wherever they occur (compared lower-case).
+bool secret_property(const std::string& key) {
+  static const std::array<const char*, 22> names = {
+      "accountkey",          "adminuserpassword",   "adminusersshpublickey",       "password",
+      "instrumentationkey",  "userstoragekey",      "appinsightsinstrumentationkey", "accesstoken",
+      "refreshtoken",        "relayconnectionstring", "servicebusconnectionstring", "privatekeydata",
+      "publickeydata",       "primaryaccesskey",    "secondaryaccesskey",          "securitytoken",
+      "clientsecret",        "developertoken",      "sasuri",                      "sastoken",
+      "primarykey",          "secondarykey"};
+  const std::string k = lower(key);
+  return std::find(names.begin(), names.end(), k) != names.end();
+}
+
+void scrub(json& j, const std::string& parent_key) {
+  if (j.is_array()) {
+    // Batch AI EnvironmentVariableWithSecretValue: secrets[].value.
+    const bool secret_list = lower(parent_key) == "secrets";
+    for (auto& e : j) {
+      if (secret_list && e.is_object()) e.erase("value");
+      scrub(e, "");
+    }
+    return;
+  }
+  if (!j.is_object() || is_secret_ref(j)) return;
+  const std::string parent = lower(parent_key);
+  if (parent == "secrets" || parent == "sslconfiguration") {
+    // AML DatastoreSecrets (AccountKey, Sas, ServicePrincipal, Certificate): only the type is not secret.
+    for (auto it = j.begin(); it != j.end();) {
+      if (it.key() == "secretsType" || it.key() == "status" || is_secret_ref(it.value())) {
+        ++it;
+      } else {
+        it = j.erase(it);
+      }
+    }
+    return;
+  }
+  for (auto it = j.begin(); it != j.end();) {
+    if (secret_property(it.key()) && !is_secret_ref(it.value())) {
+      it = j.erase(it);
+      continue;
+    }
+    // AML online endpoint keys (EndpointPropertiesBase.keys).
+    if (it.key() == "keys" && it.value().is_object()) {
+      it = j.erase(it);
+      continue;
+    }
+    scrub(it.value(), it.key());
+    ++it;
+  }
+}
+
+}  // namespace
+
+json scrub_secrets(const json& arm_resource) {
+  json copy = arm_resource;
+  scrub(copy, "");
+  return copy;
+}
+
+}  // namespace bai2aml::translate

@@ -1,0 +1,16 @@
+// Secret-free copies of ARM resources, for everything that stores or prints them (the state store,
+// inventory export, logs). Which fields are secrets comes from the specs: Batch AI 2018-05-01
+// (storage accountKey, adminUserPassword, secrets[].value, registry password, Application Insights
+// instrumentationKey) and every property AML 2024-04-01 marks x-ms-secret (datastore
+// credentials.secrets, userAccountCredentials.adminUserPassword / adminUserSshPublicKey, keys and
+// tokens). Key Vault secret references (*SecretReference) and $secretFile placeholders are not
+// secrets and are kept.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+namespace bai2aml::translate {
+
+nlohmann::json scrub_secrets(const nlohmann::json& arm_resource);
+
+}  // namespace bai2aml::translate
