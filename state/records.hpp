@@ -90,4 +90,14 @@ struct ResourceStatus {
   std::string last_transition_at;
 };
 
+struct CycleRecord {
+  std::int64_t number = 0;
+  std::string started_at;
+  std::int64_t duration_ms = 0;
+  std::string phase;  // discovering, converging, converged, degraded
+  std::int64_t remaining = 0;
+  std::int64_t writes = 0;
+  std::optional<std::string> error;
+};
+
 }  // namespace bai2aml::state

@@ -390,4 +390,42 @@ std::vector<ResourceStatus> Store::statuses() {
   return out;
 }
 
+// ---- cycles ----------------------------------------------------------------------------------
+
+namespace {
+const char* kCycleColumns = "number, started_at, duration_ms, phase, remaining, writes, error";
+CycleRecord read_cycle(detail::Statement& st) {
+  return {st.integer(0), st.text(1), st.integer(2), st.text(3), st.integer(4), st.integer(5), st.optional_text(6)};
+}
+}  // namespace
+
+void Store::record_cycle(const CycleRecord& c) {
+  db_->prepare("INSERT OR REPLACE INTO cycles (number, started_at, duration_ms, phase, remaining, writes, error) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, c.number).bind(2, c.started_at).bind(3, c.duration_ms).bind(4, c.phase).bind(5, c.remaining)
+      .bind(6, c.writes).bind_optional(7, c.error)
+      .run();
+}
+
+std::optional<CycleRecord> Store::last_cycle() {
+  auto st = db_->prepare((std::string("SELECT ") + kCycleColumns + " FROM cycles ORDER BY number DESC LIMIT 1").c_str());
+  if (!st.step()) return std::nullopt;
+  return read_cycle(st);
+}
+
+std::vector<CycleRecord> Store::recent_cycles(int limit) {
+  std::vector<CycleRecord> out;
+  auto st = db_->prepare((std::string("SELECT ") + kCycleColumns + " FROM cycles ORDER BY number DESC LIMIT ?").c_str());
+  st.bind(1, limit);
+  while (st.step()) out.push_back(read_cycle(st));
+  return out;
+}
+
+std::optional<CycleRecord> Store::last_converged_cycle() {
+  auto st = db_->prepare((std::string("SELECT ") + kCycleColumns +
+                          " FROM cycles WHERE phase = 'converged' ORDER BY number DESC LIMIT 1").c_str());
+  if (!st.step()) return std::nullopt;
+  return read_cycle(st);
+}
+
 }  // namespace bai2aml::state

@@ -61,6 +61,11 @@ class Store {
   void put_status(const ResourceStatus& status);
   std::vector<ResourceStatus> statuses();
 
+  void record_cycle(const CycleRecord& cycle);
+  std::optional<CycleRecord> last_cycle();
+  std::vector<CycleRecord> recent_cycles(int limit);  // newest first
+  std::optional<CycleRecord> last_converged_cycle();
+
   // Runs fn in one transaction (BEGIN IMMEDIATE); nested calls join the outer transaction.
   template <class F>
   void transaction(F&& fn);

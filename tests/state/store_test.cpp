@@ -202,3 +202,19 @@ TEST_CASE("transactions roll back on error") {
 TEST_CASE("sha256 is the standard digest") {
   CHECK(state::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+TEST_CASE("cycles are recorded and read back newest first") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  CHECK_FALSE(store->last_cycle());
+  store->record_cycle({1, "2026-01-01T00:00:00Z", 1200, "converging", 10, 10, std::nullopt});
+  store->record_cycle({2, "2026-01-01T00:01:00Z", 300, "converged", 0, 0, std::nullopt});
+  store->record_cycle({3, "2026-01-01T00:02:00Z", 300, "degraded", 1, 0, std::string("source unreadable")});
+  CHECK(store->last_cycle()->number == 3);
+  CHECK(store->last_cycle()->error == std::string("source unreadable"));
+  CHECK(store->last_converged_cycle()->number == 2);
+  auto recent = store->recent_cycles(2);
+  REQUIRE(recent.size() == 2);
+  CHECK(recent[0].number == 3);
+  CHECK(recent[1].number == 2);
+}
