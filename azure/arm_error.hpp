@@ -34,8 +34,8 @@ inline constexpr const char* kCanceled = "Canceled";                      // the
 }  // namespace errc
 
 // Classifies an ARM error code (Azure Service Operator's lists): true = retryable, false = terminal.
-// Unknown codes fall back on the HTTP status: 400 terminal, 401/403/404 and 409 and 5xx retryable,
-// other 4xx terminal; no code at all is retryable.
+// Unknown codes fall back on the HTTP status: 400 and most 4xx terminal; 401/403/404/408/409/429,
+// 5xx and anything else (a failed LRO) retryable; no code at all is retryable unless 400.
 bool is_retryable_arm_code(const std::string& code, int http_status);
 
 // Builds the ArmError for a non-2xx response: parses {"error":{"code","message"}} (also the bare

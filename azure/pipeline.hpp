@@ -35,6 +35,9 @@ class Policy {
   // Calls next zero or more times and done exactly once. A non-2xx HTTP answer is a Response
   // (ok result); an error result means no usable HTTP answer (transport, credential, client).
   virtual void send(Request request, Next next, ResponseCallback done) = 0;
+  // Drops queued work (requests waiting in the policy, not yet sent) when the owner goes away, so
+  // no reference cycle (queued request -> Next -> chain -> policy) outlives it.
+  virtual void shutdown() {}
 };
 
 // The last element of every chain: sends the request over the network (or, in tests, to a fake).
@@ -45,6 +48,7 @@ class Pipeline {
   // policies run in the given order; the transport is appended last.
   Pipeline(std::vector<std::unique_ptr<Policy>> policies, std::unique_ptr<Transport> transport);
   void send(Request request, ResponseCallback done) const;
+  void shutdown() const;  // Policy::shutdown on every policy
 
  private:
   std::shared_ptr<const PolicyChain> chain_;

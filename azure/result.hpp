@@ -2,30 +2,37 @@
 // exception ever crosses an async boundary.
 #pragma once
 
+#include <stdexcept>
 #include <utility>
-#include <variant>
 
 #include "azure/arm_error.hpp"
 
 namespace bai2aml::azure {
 
+// T and E must be default-constructible. (Two members rather than a std::variant: GCC 12 reports
+// false maybe-uninitialized warnings on copies out of a variant at -O2.)
 template <class T, class E = ArmError>
 class Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-  Result(E error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)), ok_(true) {}  // NOLINT: implicit by design
+  Result(E error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
 
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
 
-  // Precondition: ok() (value) / !ok() (error); std::bad_variant_access otherwise.
-  const T& value() const& { return std::get<0>(v_); }
-  T& value() & { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const E& error() const { return std::get<1>(v_); }
+  // Precondition: ok() (value) / !ok() (error); std::logic_error otherwise.
+  const T& value() const& { return check(ok_), value_; }
+  T& value() & { return check(ok_), value_; }
+  T&& value() && { return check(ok_), std::move(value_); }
+  const E& error() const { return check(!ok_), error_; }
 
  private:
-  std::variant<T, E> v_;
+  static void check(bool holds) {
+    if (!holds) throw std::logic_error("Result: accessed the alternative it does not hold");
+  }
+  T value_{};
+  E error_{};
+  bool ok_;
 };
 
 }  // namespace bai2aml::azure

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,12 @@ Result<T> SyncArmClient::run(const std::function<void(std::function<void(Result<
     finished = true;
   });
   run_until(finished);
+  if (!out) {
+    ArmError e;
+    e.code = "Internal";
+    e.message = "the call ended without completing (a bug in azure/)";
+    return e;
+  }
   return std::move(*out);
 }
 

@@ -19,7 +19,8 @@ struct ClientCredentialOptions {
   std::string authority;  // "https://login.microsoftonline.com", no trailing slash
   std::string tenant_id;
   std::string client_id;
-  std::string secret_file;     // client_secret
+  std::string secret;          // environment only (AZURE_CLIENT_SECRET): the secret itself
+  std::string secret_file;     // client_secret: read at each fetch
   std::string assertion_file;  // client_assertion (federated token); used when secret_file is empty
   std::string credential_name = "client_secret";
 };

@@ -34,6 +34,10 @@ class ThrottlePolicy : public Policy {
   ThrottlePolicy(boost::asio::io_context& io, ThrottleOptions options);
   ~ThrottlePolicy() override;
   void send(Request request, Next next, ResponseCallback done) override;
+  void shutdown() override;
+
+  // The current refill rate of a bucket (tokens/s), or 0 if it does not exist; for tests and logs.
+  double rate(const std::string& subscription, bool writes) const;
 
   struct Bucket;
 

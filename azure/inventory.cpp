@@ -1,0 +1,146 @@
+#include "azure/inventory.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace bai2aml::azure {
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::vector<std::string> segments(const std::string& id) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char c : id) {
+    if (c == '/') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// The resource group of an ARM id (lower case), empty if none.
+std::string resource_group_of(const std::string& id) {
+  const auto s = segments(id);
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (lower(s[i]) == "resourcegroups") return lower(s[i + 1]);
+  }
+  return "";
+}
+
+}  // namespace
+
+const char* to_string(SourceUnavailable::Reason reason) {
+  switch (reason) {
+    case SourceUnavailable::Reason::Network: return "network";
+    case SourceUnavailable::Reason::Unauthorized: return "unauthorized";
+    case SourceUnavailable::Reason::Retired: return "retired";
+    case SourceUnavailable::Reason::InvalidResponse: return "invalid-response";
+    case SourceUnavailable::Reason::InvalidFile: return "invalid-file";
+    case SourceUnavailable::Reason::Other: return "other";
+  }
+  return "other";
+}
+
+const char* to_string(BatchAiKind kind) {
+  switch (kind) {
+    case BatchAiKind::Workspace: return "workspace";
+    case BatchAiKind::Cluster: return "cluster";
+    case BatchAiKind::FileServer: return "fileServer";
+    case BatchAiKind::Experiment: return "experiment";
+    case BatchAiKind::Job: return "job";
+    case BatchAiKind::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+BatchAiKind batchai_kind_of(const std::string& id) {
+  // /subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/workspaces/w[/clusters/c |
+  //  /fileServers/f | /experiments/e[/jobs/j]]
+  const auto s = segments(id);
+  if (s.size() < 8 || lower(s[0]) != "subscriptions" || lower(s[2]) != "resourcegroups" ||
+      lower(s[4]) != "providers" || lower(s[5]) != "microsoft.batchai" || lower(s[6]) != "workspaces") {
+    return BatchAiKind::Unknown;
+  }
+  const auto tail = s.size() - 8;  // segments after the workspace name
+  if (tail == 0) return BatchAiKind::Workspace;
+  const auto child = lower(s[8]);
+  if (tail == 2 && child == "clusters") return BatchAiKind::Cluster;
+  if (tail == 2 && child == "fileservers") return BatchAiKind::FileServer;
+  if (tail == 2 && child == "experiments") return BatchAiKind::Experiment;
+  if (tail == 4 && child == "experiments" && lower(s[10]) == "jobs") return BatchAiKind::Job;
+  return BatchAiKind::Unknown;
+}
+
+Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path, const config::Source& source) {
+  const auto fail = [&path](const std::string& why) -> Result<Inventory, SourceUnavailable> {
+    SourceUnavailable e;
+    e.reason = SourceUnavailable::Reason::InvalidFile;
+    e.message = "inventory file " + path + ": " + why;
+    e.cause.code = "InvalidInventoryFile";
+    e.cause.message = e.message;
+    return e;
+  };
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot be read");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(ss.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    return fail(std::string("not valid JSON: ") + e.what());
+  }
+  if (!doc.is_object() || !doc.contains("resources") || !doc["resources"].is_array()) {
+    return fail("expected an object with a \"resources\" array");
+  }
+  std::vector<std::string> groups;
+  for (const auto& g : source.resource_groups) groups.push_back(lower(g));
+  const auto subscription = lower(source.subscription_id);
+
+  std::vector<std::pair<int, nlohmann::json>> kept;  // (kind order, resource)
+  const auto& resources = doc["resources"];
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    const auto& r = resources[i];
+    const std::string where = "resources[" + std::to_string(i) + "]";
+    if (!r.is_object()) return fail(where + ": not a JSON object");
+    if (!r.contains("id") || !r["id"].is_string() || r["id"].get<std::string>().empty()) {
+      return fail(where + ": missing \"id\" string");
+    }
+    const auto id = r["id"].get<std::string>();
+    const std::string entry = where + " (id " + id + ")";
+    const auto segs = segments(id);
+    if (id[0] != '/' || segs.size() < 2 || lower(segs[0]) != "subscriptions") {
+      return fail(entry + ": \"id\" is not an ARM resource id (/subscriptions/...)");
+    }
+    if (!r.contains("name") || !r["name"].is_string()) return fail(entry + ": missing \"name\" string");
+    if (r["name"].get<std::string>() != segs.back()) {
+      return fail(entry + ": \"name\" \"" + r["name"].get<std::string>() + "\" differs from the id's last segment");
+    }
+    if (r.contains("properties") && !r["properties"].is_object()) return fail(entry + ": \"properties\" is not an object");
+    if (lower(id).find("/providers/microsoft.batchai/") == std::string::npos) continue;  // AML or other seeds
+    const auto kind = batchai_kind_of(id);
+    if (kind == BatchAiKind::Unknown) return fail(entry + ": not a Batch AI workspace, cluster, file server, experiment or job id");
+    if (!subscription.empty() && lower(segs[1]) != subscription) continue;
+    if (!groups.empty() && std::find(groups.begin(), groups.end(), resource_group_of(id)) == groups.end()) continue;
+    kept.emplace_back(static_cast<int>(kind), r);
+  }
+  std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Inventory inventory;
+  inventory.fetched_at = std::chrono::system_clock::now();
+  for (auto& [kind, r] : kept) inventory.resources.push_back(std::move(r));
+  return inventory;
+}
+
+}  // namespace bai2aml::azure
