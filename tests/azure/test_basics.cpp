@@ -1,0 +1,203 @@
+// Pure helpers: URLs, Retry-After, error bodies and their classification, tokens, inventory files.
+#include <catch2/catch.hpp>
+
+#include "azure/api_versions.hpp"
+#include "azure/arm_error.hpp"
+#include "azure/http_types.hpp"
+#include "azure/inventory.hpp"
+#include "azure/operation_token.hpp"
+#include "tests/support/support.hpp"
+
+using namespace bai2aml::azure;
+using bai2aml::testing::TempDir;
+using bai2aml::testing::write_file;
+
+TEST_CASE("parse_url splits scheme, host, port and path; rejects what is not http(s)") {
+  auto u = parse_url("https://Management.Azure.com/subscriptions/x?api-version=1");
+  REQUIRE(u);
+  CHECK(u->scheme == "https");
+  CHECK(u->host == "management.azure.com");
+  CHECK(u->port == 443);
+  CHECK(u->path_and_query == "/subscriptions/x?api-version=1");
+  auto v = parse_url("http://127.0.0.1:8080");
+  REQUIRE(v);
+  CHECK(v->port == 8080);
+  CHECK(v->path_and_query == "/");
+  auto w = parse_url("http://[::1]:9/a");
+  REQUIRE(w);
+  CHECK(w->host == "::1");
+  CHECK_FALSE(parse_url("ftp://x/"));
+  CHECK_FALSE(parse_url("/relative/path"));
+  CHECK_FALSE(parse_url("http://host:99999/"));
+  CHECK_FALSE(parse_url("http://user:pw@host/"));
+}
+
+TEST_CASE("loopback hosts are 127.0.0.0/8, ::1 and localhost only") {
+  CHECK(is_loopback_host("127.0.0.1"));
+  CHECK(is_loopback_host("127.9.8.7"));
+  CHECK(is_loopback_host("::1"));
+  CHECK(is_loopback_host("localhost"));
+  CHECK_FALSE(is_loopback_host("128.0.0.1"));
+  CHECK_FALSE(is_loopback_host("169.254.169.254"));
+  CHECK_FALSE(is_loopback_host("127.0.0.1.evil.example"));
+}
+
+TEST_CASE("retry_after prefers retry-after-ms, then x-ms-retry-after-ms, then Retry-After seconds or date") {
+  using std::chrono::milliseconds;
+  CHECK(retry_after(Headers{{"Retry-After", "7"}}) == milliseconds(7000));
+  CHECK(retry_after(Headers{{"retry-after", "2"}, {"x-ms-retry-after-ms", "150"}}) == milliseconds(150));
+  CHECK(retry_after(Headers{{"Retry-After-Ms", "20"}, {"x-ms-retry-after-ms", "150"}}) == milliseconds(20));
+  CHECK_FALSE(retry_after(Headers{}));
+  CHECK_FALSE(retry_after(Headers{{"Retry-After", "soon"}}));
+  // An HTTP-date in the past means "now"; one in the future gives the remaining time.
+  CHECK(retry_after(Headers{{"Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT"}}) == milliseconds(0));
+  const auto later = std::chrono::system_clock::now() + std::chrono::seconds(30);
+  const std::time_t t = std::chrono::system_clock::to_time_t(later);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", std::gmtime(&t));
+  const auto d = retry_after(Headers{{"Retry-After", buf}});
+  REQUIRE(d);
+  CHECK(*d > milliseconds(27000));
+  CHECK(*d <= milliseconds(30000));
+}
+
+TEST_CASE("subscription_of, is_write_method, percent_encode and api_version_for") {
+  CHECK(subscription_of("https://h/subscriptions/ABC-1/resourceGroups/g?x=1") == "abc-1");
+  CHECK(subscription_of("/subscriptions/abc") == "abc");
+  CHECK(subscription_of("https://login/tenant/oauth2/v2.0/token").empty());
+  CHECK(is_write_method("PUT"));
+  CHECK(is_write_method("delete"));
+  CHECK_FALSE(is_write_method("GET"));
+  CHECK(percent_encode("a b/c=d&e~") == "a%20b%2Fc%3Dd%26e~");
+  CHECK(api_version_for("/subscriptions/s/providers/Microsoft.BatchAI/workspaces") == std::string(kBatchAiApiVersion));
+  CHECK(api_version_for("/subscriptions/s/resourceGroups/g/providers/microsoft.batchai/workspaces/w/clusters") ==
+        std::string(kBatchAiApiVersion));
+  CHECK(api_version_for("/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w") ==
+        std::string(kAmlApiVersion));
+  CHECK(api_version_for("/subscriptions/s/resourceGroups/g").empty());
+}
+
+TEST_CASE("error_from_response reads ARM, bare and OAuth error bodies, and survives garbage") {
+  Response r;
+  r.status = 409;
+  r.request_id = "rid";
+  r.body = R"({"error":{"code":"AnotherOperationInProgress","message":"busy"}})";
+  auto e = error_from_response(r);
+  CHECK(e.http_status == 409);
+  CHECK(e.code == "AnotherOperationInProgress");
+  CHECK(e.message == "busy");
+  CHECK(e.retryable);
+  CHECK(e.request_id == "rid");
+
+  r.status = 400;
+  r.body = R"({"code":"InvalidParameter","message":"bad vmSize"})";
+  e = error_from_response(r);
+  CHECK(e.code == "InvalidParameter");
+  CHECK_FALSE(e.retryable);
+
+  r.status = 401;
+  r.body = R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret"})";
+  e = error_from_response(r);
+  CHECK(e.code == "invalid_client");
+  CHECK(e.message.find("AADSTS7000215") != std::string::npos);
+
+  r.status = 502;
+  r.body = "<html>Bad Gateway</html>";
+  e = error_from_response(r);
+  CHECK(e.code.empty());
+  CHECK(e.message.find("502") != std::string::npos);
+  CHECK(e.message.find("Bad Gateway") != std::string::npos);
+  CHECK(e.retryable);
+}
+
+TEST_CASE("ARM error codes are classified as Azure Service Operator does") {
+  CHECK(is_retryable_arm_code("Conflict", 409));
+  CHECK(is_retryable_arm_code("AnotherOperationInProgress", 409));
+  CHECK(is_retryable_arm_code("ResourceNotFound", 404));
+  CHECK_FALSE(is_retryable_arm_code("InvalidParameter", 400));
+  CHECK_FALSE(is_retryable_arm_code("BadRequest", 400));
+  CHECK_FALSE(is_retryable_arm_code("PropertyChangeNotAllowed", 409));
+  CHECK_FALSE(is_retryable_arm_code("SomethingNew", 400));
+  CHECK(is_retryable_arm_code("SomethingNew", 503));
+  CHECK_FALSE(is_retryable_arm_code("SomethingNew", 422));
+  CHECK(is_retryable_arm_code("", 500));
+  CHECK_FALSE(is_retryable_arm_code("", 400));
+}
+
+TEST_CASE("an operation token survives a JSON round trip; garbage is refused with a reason") {
+  OperationToken t{OperationKind::Delete, "/subscriptions/s/x", "https://arm/op/1", "https://arm/loc/1"};
+  auto back = OperationToken::from_json(t.to_json());
+  REQUIRE(back);
+  CHECK(back->kind == OperationKind::Delete);
+  CHECK(back->resource_id == t.resource_id);
+  CHECK(back->poll_url == t.poll_url);
+  CHECK(back->location_url == t.location_url);
+  std::string why;
+  CHECK_FALSE(OperationToken::from_json("{\"kind\":\"GET\",\"resource_id\":\"x\",\"poll_url\":\"\",\"location_url\":\"\"}", &why));
+  CHECK(why.find("GET") != std::string::npos);
+  CHECK_FALSE(OperationToken::from_json("not json", &why));
+}
+
+TEST_CASE("batchai_kind_of reads the kind from the id path") {
+  const std::string ws = "/subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/workspaces/w";
+  CHECK(batchai_kind_of(ws) == BatchAiKind::Workspace);
+  CHECK(batchai_kind_of(ws + "/clusters/c") == BatchAiKind::Cluster);
+  CHECK(batchai_kind_of(ws + "/fileServers/f") == BatchAiKind::FileServer);
+  CHECK(batchai_kind_of(ws + "/experiments/e") == BatchAiKind::Experiment);
+  CHECK(batchai_kind_of(ws + "/experiments/e/jobs/j") == BatchAiKind::Job);
+  CHECK(batchai_kind_of(ws + "/jobs/j") == BatchAiKind::Unknown);
+  CHECK(batchai_kind_of("/subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/clusters/c") == BatchAiKind::Unknown);
+}
+
+TEST_CASE("load_inventory_file reads the sample inventory, ordered by kind and filtered by source") {
+  bai2aml::config::Source source;
+  source.subscription_id = "00000000-0000-0000-0000-000000000001";
+  auto all = load_inventory_file(bai2aml::testing::source_dir() + "/config/sample-inventory.json", source);
+  REQUIRE(all.ok());
+  CHECK(all.value().resources.size() == 26);
+  int last = -1;
+  for (const auto& r : all.value().resources) {
+    const int kind = static_cast<int>(batchai_kind_of(r["id"].get<std::string>()));
+    CHECK(kind >= last);
+    last = kind;
+  }
+  source.resource_groups = {"NLP-RG"};  // matching is case-insensitive
+  auto nlp = load_inventory_file(bai2aml::testing::source_dir() + "/config/sample-inventory.json", source);
+  REQUIRE(nlp.ok());
+  CHECK(!nlp.value().resources.empty());
+  CHECK(nlp.value().resources.size() < 26);
+  for (const auto& r : nlp.value().resources) CHECK(r["id"].get<std::string>().find("/nlp-rg/") != std::string::npos);
+  source.resource_groups.clear();
+  source.subscription_id = "99999999-0000-0000-0000-000000000000";
+  auto other = load_inventory_file(bai2aml::testing::source_dir() + "/config/sample-inventory.json", source);
+  REQUIRE(other.ok());
+  CHECK(other.value().resources.empty());
+}
+
+TEST_CASE("load_inventory_file names the file and the bad entry") {
+  TempDir dir;
+  bai2aml::config::Source source;
+  source.subscription_id = "s";
+  const auto path = dir.file("inv.json");
+  const std::string ws = "/subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/workspaces/w";
+  const auto message_for = [&](const std::string& content) {
+    write_file(path, content);
+    auto r = load_inventory_file(path, source);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().reason == SourceUnavailable::Reason::InvalidFile);
+    CHECK(r.error().message.find(path) != std::string::npos);
+    return r.error().message;
+  };
+  CHECK(message_for("{not json").find("not valid JSON") != std::string::npos);
+  CHECK(message_for(R"({"items":[]})").find("\"resources\" array") != std::string::npos);
+  CHECK(message_for(R"({"resources":[{"id":")" + ws + R"(","name":"w"}, 5]})").find("resources[1]") != std::string::npos);
+  const auto noname = message_for(R"({"resources":[{"id":")" + ws + R"("}]})");
+  CHECK(noname.find("resources[0] (id " + ws + ")") != std::string::npos);
+  CHECK(noname.find("\"name\"") != std::string::npos);
+  CHECK(message_for(R"({"resources":[{"id":")" + ws + R"(","name":"other"}]})").find("last segment") != std::string::npos);
+  CHECK(message_for(R"({"resources":[{"id":"workspaces/w","name":"w"}]})").find("not an ARM resource id") != std::string::npos);
+  CHECK(message_for(R"({"resources":[{"id":")" + ws + R"(/widgets/x","name":"x"}]})").find("not a Batch AI") != std::string::npos);
+  auto missing = load_inventory_file(dir.file("absent.json"), source);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().message.find("cannot be read") != std::string::npos);
+}
