@@ -123,6 +123,15 @@ inline std::vector<Finding> findings(const Translation& t, const std::string& co
   return out;
 }
 
+// Everything a Translation holds, as one string (to search for values that must not leak).
+inline std::string translation_dump(const Translation& t) {
+  std::string out;
+  for (const auto& r : t.resources) out += r.id + r.source_id + r.body.dump() + "\n";
+  for (const auto& f : t.findings) out += f.code + f.source_id + f.message + f.remedy + "\n";
+  for (const auto& n : t.names) out += n.source_id + n.target_id + n.reason + "\n";
+  return out;
+}
+
 inline std::vector<json> load_resources(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
