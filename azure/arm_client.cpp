@@ -129,8 +129,8 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
 
   std::chrono::milliseconds poll_delay(const Response& r) const {
     const auto server = retry_after(r.headers);
-    if (!server) return options_.default_poll_interval;
-    return std::min(*server, options_.max_poll_interval);
+    const auto wanted = server ? *server : options_.default_poll_interval;
+    return std::clamp(wanted, options_.min_poll_interval, std::max(options_.min_poll_interval, options_.max_poll_interval));
   }
 
   void get(const std::string& id, Callback<json> done) {

@@ -28,6 +28,7 @@ struct Fixture {
     retry.base_delay = std::chrono::milliseconds(5);
     ArmClientOptions options;
     options.default_poll_interval = std::chrono::milliseconds(10);
+    options.min_poll_interval = std::chrono::milliseconds(10);
     auto pipeline = make_arm_pipeline(io, TransportOptions{}, retry, ThrottleOptions{},
                                       std::make_shared<CountingCredential>(), counters, server.transport());
     client = std::make_unique<ArmClient>(io, kArm, std::move(pipeline), options);
