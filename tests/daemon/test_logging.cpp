@@ -1,5 +1,6 @@
 #include "daemon/logging.hpp"
 
+#include "captured_log.hpp"
 #include "tests/support/support.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,31 +14,13 @@
 
 using namespace bai2aml::daemon;
 using bai2aml::config::LogFormat;
+using bai2aml::daemon::test::CapturedLog;
 using nlohmann::json;
 
 namespace {
 
 TimePoint at_millis(std::int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
 const TimePoint kTime = at_millis(1795766400123);  // 2026-11-27T08:00:00.123Z
-
-// Makes the default logger write into `lines` for the scope of a test, then restores a plain one.
-class CapturedLog {
- public:
-  CapturedLog(LogFormat format, bool journal, spdlog::level::level_enum level = spdlog::level::info) {
-    auto logger = std::make_shared<spdlog::logger>(
-        "capture", make_line_sink(format, journal, [this](const std::string& line) { lines.push_back(line); }));
-    logger->set_level(level);
-    previous_ = spdlog::default_logger();
-    spdlog::set_default_logger(logger);
-  }
-  ~CapturedLog() { spdlog::set_default_logger(previous_); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  std::vector<std::string> lines;
-
- private:
-  std::shared_ptr<spdlog::logger> previous_;
-};
 
 // Points file descriptor 2 at a file for the scope of a test.
 class StderrToFile {

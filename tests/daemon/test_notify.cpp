@@ -1,54 +1,18 @@
 #include "daemon/notify.hpp"
 
 #include "env_override.hpp"
+#include "notify_socket.hpp"
 #include "tests/support/support.hpp"
 
 #include <catch2/catch.hpp>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
 
 using namespace bai2aml::daemon;
 using bai2aml::daemon::test::EnvOverride;
+using bai2aml::daemon::test::NotifySocket;
 
-namespace {
-
-// The service manager's end: an AF_UNIX datagram socket bound in a temporary directory.
-class NotifySocket {
- public:
-  explicit NotifySocket(const std::string& path) : path_(path) {
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) throw std::runtime_error("socket: " + std::string(std::strerror(errno)));
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr.sun_path) throw std::runtime_error("socket path too long: " + path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
-      throw std::runtime_error("bind " + path + ": " + std::strerror(errno));
-    timeval timeout{2, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  }
-  ~NotifySocket() { ::close(fd_); }
-  NotifySocket(const NotifySocket&) = delete;
-  NotifySocket& operator=(const NotifySocket&) = delete;
-
-  // The next datagram, or "" when none arrives within `flags`' limits (2 s, or at once with MSG_DONTWAIT).
-  std::string receive(int flags = 0) {
-    char buf[4096];
-    const ssize_t n = ::recv(fd_, buf, sizeof buf, flags);
-    return n < 0 ? std::string() : std::string(buf, static_cast<std::size_t>(n));
-  }
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
-
-}  // namespace
 
 TEST_CASE("Notifier sends READY, STATUS, WATCHDOG and STOPPING to NOTIFY_SOCKET", "[notify]") {
   bai2aml::testing::TempDir dir;
