@@ -65,7 +65,7 @@ inline json cluster(const std::string& ws, const std::string& name, const json& 
             {"scaleSettings", {{"manual", {{"targetNodeCount", 2}}}}},
             {"userAccountSettings", {{"adminUserName", "admin"}}},
             {"nodeSetup", {{"mountVolumes", {{"azureFileShares", json::array({file_share("acct", "share", "data")})}}}}}};
-  p.merge_patch(props);
+  if (props.is_object()) p.merge_patch(props);  // ({} converts to null, which merge_patch would apply)
   return {{"id", ws_id(ws, rg) + "/clusters/" + name}, {"name", name}, {"type", "Microsoft.BatchAI/workspaces/clusters"},
           {"properties", p}};
 }
@@ -85,7 +85,7 @@ inline json job(const std::string& ws, const std::string& exp, const std::string
             {"stdOutErrPathPrefix", "$AZ_BATCHAI_MOUNT_ROOT/data"},
             {"containerSettings", {{"imageSourceRegistry", {{"image", "ubuntu"}}}}},
             {"executionState", "queued"}};
-  p.merge_patch(props);
+  if (props.is_object()) p.merge_patch(props);
   return {{"id", ws_id(ws, rg) + "/experiments/" + exp + "/jobs/" + name}, {"name", name},
           {"type", "Microsoft.BatchAI/workspaces/experiments/jobs"}, {"properties", p}};
 }

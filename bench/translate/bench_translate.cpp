@@ -1,0 +1,78 @@
+// Translation speed and memory on generated inventories. Prints figures; asserts nothing.
+//   bench_translate [SIZE...]      default: 10000 100000
+// Each size runs in a child process so that its peak RSS (getrusage RUSAGE_CHILDREN's ru_maxrss) is
+// its own; the figures include generating the inventory, reported separately in time.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "bench/common/inventory_generator.hpp"
+#include "translate/render.hpp"
+#include "translate/translate.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+long self_maxrss_kb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+int run_one(std::size_t size) {
+  bai2aml::bench::GeneratorOptions o;
+  o.resources = size;
+  o.seed = 42;
+  auto t0 = Clock::now();
+  const auto inventory = bai2aml::bench::generate_inventory(o);
+  const double gen_ms = ms_since(t0);
+  const long rss_inventory = self_maxrss_kb();
+
+  bai2aml::config::Config cfg;
+  cfg.target.subscription_id = "11111111-1111-1111-1111-111111111111";
+  cfg.target.resource_group = "aml-rg";
+  cfg.target.location = "eastus";
+  cfg.mapping.jobs = bai2aml::config::JobsMode::Active;
+  cfg.mapping.storage_keys["acct0"] = "/creds/acct0.key";
+
+  t0 = Clock::now();
+  const auto t = bai2aml::translate::translate(inventory, cfg);
+  const double tr_ms = ms_since(t0);
+  t0 = Clock::now();
+  const std::size_t doc_bytes = bai2aml::translate::translation_to_json(t).dump().size();
+  const double json_ms = ms_since(t0);
+  std::printf("%9zu resources  generate %8.1f ms  translate %8.1f ms (%6.1f ms per 10k)  plan json %8.1f ms (%zu bytes)"
+              "  -> %zu desired, %zu findings  peak RSS %ld MiB (inventory alone %ld MiB)\n",
+              inventory.size(), gen_ms, tr_ms, tr_ms * 10000.0 / static_cast<double>(inventory.size()), json_ms,
+              doc_bytes, t.resources.size(), t.findings.size(), self_maxrss_kb() / 1024, rss_inventory / 1024);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::size_t> sizes;
+  for (int i = 1; i < argc; ++i) sizes.push_back(static_cast<std::size_t>(std::strtoull(argv[i], nullptr, 10)));
+  if (sizes.empty()) sizes = {10000, 100000};
+  for (std::size_t size : sizes) {
+    std::fflush(stdout);
+    const pid_t pid = fork();
+    if (pid == 0) _exit(run_one(size));
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::fprintf(stderr, "size %zu failed\n", size);
+      return 1;
+    }
+  }
+  return 0;
+}
