@@ -71,7 +71,7 @@ class Translator {
     jobs();
     experiments();
     finish();
-    return out_;
+    return std::move(out_);  // run() is called once; problems() reads names_, not out_
   }
 
  private:
