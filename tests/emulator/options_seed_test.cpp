@@ -24,3 +24,24 @@ TEST_CASE("flags parse, and bad flags name themselves") {
   CHECK(parse_options({"--listen", "127.0.0.1:1", "--seed", "s", "--tls-cert", "c"}, bad).find("--tls-key") !=
         std::string::npos);
 }
+
+TEST_CASE("seeds: resources need ids; quotas need known keys and non-negative integers") {
+  auto seed = parse_seed(nlohmann::json::parse(R"({"resources":[],"quotas":{"East US":{"standardNCFamily":48}}})"), "s");
+  CHECK(seed.quotas.limit("eastus", "standardNCFamily") == 48);
+  CHECK(seed.quotas.limit("eastus", "standardDv2Family") == 100);
+  CHECK(seed.quotas.limit("westus", "standardNCFamily") == 24);
+  auto error_of = [](const char* text) {
+    try {
+      parse_seed(nlohmann::json::parse(text), "seed.json");
+    } catch (const SeedError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of(R"({"resources":[{"name":"x"}]})").find("resources[0]") != std::string::npos);
+  CHECK(error_of(R"({"resources":[{"id":"/not/arm"}]})").find("resources[0]") != std::string::npos);
+  CHECK(error_of(R"({"resources":{}})").find("array") != std::string::npos);
+  CHECK(error_of(R"({"resources":[],"quotas":{"eastus":{"standardXFamily":1}}})").find("standardXFamily") != std::string::npos);
+  CHECK(error_of(R"({"resources":[],"quotas":{"eastus":{"totalDedicated":-1}}})").find("non-negative") != std::string::npos);
+  CHECK(error_of(R"({"resources":[],"extra":1})").find("extra") != std::string::npos);
+}
