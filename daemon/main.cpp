@@ -1,2 +1,3 @@
-#include <cstdio>
-int main() { std::puts("bai2aml " BAI2AML_VERSION); return 0; }
+#include "daemon/cli.hpp"
+
+int main(int argc, char** argv) { return bai2aml::daemon::run_cli(argc, argv); }

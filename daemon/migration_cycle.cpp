@@ -1,0 +1,376 @@
+#include "daemon/migration_cycle.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <map>
+#include <set>
+
+#include "azure/arm_client.hpp"
+#include "azure/batchai_reader.hpp"
+#include "azure/request_counters.hpp"
+#include "daemon/action_executor.hpp"
+#include "daemon/cutoff.hpp"
+#include "reconcile/arm_id.hpp"
+#include "reconcile/diff.hpp"
+#include "reconcile/observer.hpp"
+#include "reconcile/quota.hpp"
+#include "state/content_hash.hpp"
+#include "state/store.hpp"
+#include "translate/translate.hpp"
+
+namespace bai2aml::daemon {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// Backoff of a resource whose last write failed (retryable): 2 s doubling to 5 min.
+std::chrono::milliseconds backoff_for(int failures) {
+  const int exp = std::min(failures, 9);
+  return std::min<std::chrono::milliseconds>(2000ms * (1 << exp), 5min);
+}
+
+bool same_azure(const config::Azure& a, const config::Azure& b) {
+  return a.arm_endpoint == b.arm_endpoint && a.authority == b.authority && a.allow_insecure_loopback == b.allow_insecure_loopback &&
+         a.ca_file == b.ca_file && a.auth.method == b.auth.method && a.auth.tenant_id == b.auth.tenant_id &&
+         a.auth.client_id == b.auth.client_id && a.auth.client_secret_file == b.auth.client_secret_file &&
+         a.auth.federated_token_file == b.auth.federated_token_file && a.auth.imds_endpoint == b.auth.imds_endpoint;
+}
+
+}  // namespace
+
+class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle::Impl> {
+ public:
+  Impl(boost::asio::io_context& io, state::Store& store, std::shared_ptr<azure::RequestCounters> counters)
+      : io_(io), store_(store), counters_(std::move(counters)) {}
+
+  void set_config(const config::Config& cfg) { next_cfg_ = cfg; }
+  bool running() const { return running_; }
+  void stop() { stopping_ = true; }
+
+  void run(std::function<void(CycleReport)> done) {
+    if (running_) throw std::logic_error("a reconcile pass is already running");
+    if (!next_cfg_) throw std::logic_error("MigrationCycle::run before set_config");
+    running_ = true;
+    done_ = std::move(done);
+    if (!cfg_ || !client_ || !same_azure(cfg_->azure, next_cfg_->azure)) {
+      client_ = std::make_unique<azure::ArmClient>(io_, next_cfg_->azure, azure::ArmClientOptions{}, counters_);
+      executor_ = std::make_unique<ActionExecutor>(*client_, store_, next_cfg_->azure.max_parallel);
+    }
+    cfg_ = next_cfg_;
+    report_ = {};
+    source_error_.reset();
+    const auto last = store_.last_cycle();
+    report_.number = last ? last->number + 1 : 1;
+    started_at_ = Clock::now();
+    t0_ = Steady::now();
+    writes_before_ = count_writes();
+    read_source();
+  }
+
+ private:
+  std::int64_t count_writes() const {
+    std::int64_t n = 0;
+    for (const auto& [key, count] : counters_->snapshot())
+      if (key.first != "GET") n += static_cast<std::int64_t>(count);
+    return n;
+  }
+
+  // 1. The source: the live Batch AI API or a snapshot file. When it cannot be read, the stored
+  //    snapshot stays the source of truth (after the cutoff the API is gone for good).
+  void read_source() {
+    auto self = shared_from_this();
+    auto on_inventory = [self](azure::Result<azure::Inventory, azure::SourceUnavailable> r) {
+      auto& store = self->store_;
+      const bool from_file = !self->cfg_->source.inventory_file.empty();
+      if (r.ok()) {
+        store.transaction([&] {
+          store.replace_inventory(r.value().resources, r.value().fetched_at);
+          store.set_source_status({from_file ? "snapshot" : "live", format_rfc3339(r.value().fetched_at), std::nullopt});
+        });
+      } else {
+        auto previous = store.source_status();
+        const std::string why = std::string(azure::to_string(r.error().reason)) + ": " + r.error().message;
+        store.set_source_status({"snapshot", previous.fetched_at, why});
+        self->source_error_ = why;
+        spdlog::warn("Batch AI source unreadable ({}); continuing from the snapshot of {} ({})", why,
+                     previous.fetched_at.value_or("never"), cutoff_countdown(self->cfg_->cutoff, Clock::now()));
+      }
+      if (self->stopping_) return self->finish(Phase::Converging, std::nullopt);
+      self->translate_desired();
+    };
+    if (!cfg_->source.inventory_file.empty()) {
+      auto result = azure::load_inventory_file(cfg_->source.inventory_file, cfg_->source);
+      boost::asio::post(io_, [on_inventory, result]() mutable { on_inventory(std::move(result)); });
+    } else {
+      reader_ = std::make_unique<azure::BatchAiReader>(*client_, cfg_->source, 4);
+      reader_->read(on_inventory);
+    }
+  }
+
+  // 2. Translate the stored inventory into the desired AML state (pure), and record it.
+  void translate_desired() {
+    std::vector<nlohmann::json> inventory;
+    for (auto& item : store_.inventory()) inventory.push_back(std::move(item.body));
+    if (inventory.empty() && !store_.source_status().fetched_at)
+      return finish(Phase::Degraded, "no Batch AI inventory has ever been read: " + source_error_.value_or("empty source"));
+    const auto problems = translate::validate_mapping(inventory, *cfg_);
+    if (!problems.empty()) {
+      std::string msg = "config does not fit the inventory (nothing is written until it does):";
+      for (const auto& p : problems) msg += " " + p.path + ": " + p.message + ";";
+      return finish(Phase::Degraded, msg);
+    }
+    translation_ = translate::translate(inventory, *cfg_);
+    store_.transaction([&] {
+      store_.replace_desired(translation_.resources);
+      store_.replace_findings("translate", translation_.findings);
+    });
+    auto self = shared_from_this();
+    executor_->resume_open_operations([self](int resumed) {
+      if (resumed > 0) spdlog::info("{} journalled operation(s) resumed", resumed);
+      self->observe();
+    });
+  }
+
+  // 3. Observe the live AML state, LIST per collection. The diff acts only on a complete
+  //    observation: a resource missing from a failed LIST would look absent.
+  void observe() {
+    std::set<std::string> version_containers;
+    for (const auto& d : translation_.resources)
+      if (d.kind == translate::Kind::EnvironmentVersion) version_containers.insert(reconcile::parent_of(d.id));
+    const std::string rg = "/subscriptions/" + cfg_->target.subscription_id + "/resourceGroups/" + cfg_->target.resource_group;
+    observer_ = std::make_unique<reconcile::Observer>(*client_);
+    auto self = shared_from_this();
+    observer_->observe(rg, version_containers, [self](reconcile::Observation obs) {
+      if (!obs.complete()) {
+        std::string why = obs.errors.empty() ? "the workspaces could not be listed" : obs.errors.front();
+        return self->finish(Phase::Degraded, "cannot observe AML: " + why);
+      }
+      self->observed_ = std::move(obs.resources);
+      std::vector<state::ObservedRecord> records;
+      for (const auto& o : self->observed_)
+        records.push_back({o.id, translate::to_string(o.kind), o.body, reconcile::provisioning_state(o.body),
+                           reconcile::is_owned(o), ""});
+      self->store_.replace_observed(records);
+      self->plan();
+    });
+  }
+
+  // 4. Diff (pure) and the quota pre-flight for new computes.
+  void plan() {
+    reconcile::DiffInputs inputs;
+    inputs.policy = cfg_->policy;
+    for (const auto& id : reconcile::computes_with_active_jobs(observed_)) inputs.computes_with_active_jobs.insert(id);
+    for (const auto& rec : store_.desired()) {
+      for (const auto& op : store_.operations_for(rec.resource.id)) {
+        if (op.state != "succeeded" || op.body_hash.empty()) continue;
+        inputs.last_applied_hash[reconcile::id_key(op.resource_id)] = op.body_hash;
+        if (rec.resource.kind == translate::Kind::Job && op.method == "PUT")
+          inputs.submitted_jobs.insert(reconcile::id_key(op.resource_id));
+      }
+    }
+    plan_ = reconcile::diff(translation_.resources, observed_, inputs);
+
+    std::vector<translate::DesiredResource> new_computes;
+    std::map<std::string, const translate::DesiredResource*> by_key;
+    for (const auto& d : translation_.resources) by_key[reconcile::id_key(d.id)] = &d;
+    for (const auto& a : plan_.actions)
+      if (a.resource_kind == translate::Kind::Compute && (a.kind == reconcile::ActionKind::Create))
+        if (auto it = by_key.find(reconcile::id_key(a.id)); it != by_key.end()) new_computes.push_back(*it->second);
+    if (new_computes.empty()) return execute();
+    auto self = shared_from_this();
+    reconcile::fetch_quota_inputs(*client_, cfg_->target.subscription_id, cfg_->target.location,
+                                  [self, new_computes](reconcile::QuotaInputs q) {
+                                    if (!q.errors.empty()) {
+                                      // Without the figures ARM still has the last word on quota.
+                                      spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
+                                      return self->execute();
+                                    }
+                                    auto check = reconcile::check_quota(new_computes, q.vm_sizes, q.usages);
+                                    for (const auto& id : check.held) self->held_.insert(reconcile::id_key(id));
+                                    for (auto& f : check.findings) self->plan_.findings.push_back(std::move(f));
+                                    self->execute();
+                                  });
+  }
+
+  // 5. Carry out the ready actions, journal first; resources in backoff wait for their time.
+  void execute() {
+    store_.replace_findings("reconcile", plan_.findings);
+    std::set<std::string> skip = held_;
+    const auto now = Clock::now();
+    for (const auto& st : store_.statuses()) {
+      TimePoint next;
+      if (st.next_attempt_at && parse_rfc3339(*st.next_attempt_at, next) && next > now) skip.insert(reconcile::id_key(st.id));
+      if (st.state == "failed" && st.reason.rfind("Terminal:", 0) == 0) terminal_[reconcile::id_key(st.id)] = st.spec_hash;
+    }
+    // A terminal failure is not retried until the desired spec changes.
+    std::map<std::string, std::string> spec_hash;
+    for (const auto& d : translation_.resources) spec_hash[reconcile::id_key(d.id)] = state::json_hash(d.body);
+    for (const auto& [key, hash] : terminal_)
+      if (spec_hash.count(key) && spec_hash[key] == hash) skip.insert(key);
+    skip_ = skip;
+    auto self = shared_from_this();
+    executor_->execute(plan_.actions, reconcile::ready_index(observed_), skip, [self] { return self->stopping_; },
+                       [self](ActionResults results) {
+                         self->results_ = std::move(results);
+                         self->record_statuses();
+                       });
+  }
+
+  // 6. Every desired resource's status, and the pass's report.
+  void record_statuses() {
+    const auto now = Clock::now();
+    std::map<std::string, const reconcile::ObservedResource*> observed;
+    for (const auto& o : observed_) observed[reconcile::id_key(o.id)] = &o;
+    std::map<std::string, state::ResourceStatus> previous;
+    for (const auto& st : store_.statuses()) previous[reconcile::id_key(st.id)] = st;
+    std::map<std::string, const reconcile::Action*> action_of;
+    for (const auto& a : plan_.actions) action_of[reconcile::id_key(a.id)] = &a;
+
+    std::int64_t remaining = 0, terminal = 0;
+    std::optional<std::chrono::milliseconds> wake;
+    auto want_wake = [&](std::chrono::milliseconds d) { wake = wake ? std::min(*wake, d) : d; };
+    store_.transaction([&] {
+      for (const auto& d : translation_.resources) {
+        const auto key = reconcile::id_key(d.id);
+        state::ResourceStatus st;
+        st.id = d.id;
+        st.kind = translate::to_string(d.kind);
+        st.spec_hash = state::json_hash(d.body);
+        const auto prev = previous.count(key) ? previous[key] : state::ResourceStatus{};
+        const auto* action = action_of.count(key) ? action_of[key] : nullptr;
+        const auto result = results_.find(key);
+        if (result != results_.end()) {
+          if (result->second.succeeded) {
+            st.state = "in_sync";
+            st.reason = "Succeeded";
+          } else if (result->second.retryable) {
+            st.state = "failed";
+            st.reason = result->second.code;
+            st.message = result->second.message;
+            st.failures = prev.failures + 1;
+            const auto delay = backoff_for(st.failures);
+            st.next_attempt_at = format_rfc3339(now + delay);
+            want_wake(delay);
+            ++remaining;
+          } else {
+            st.state = "failed";
+            st.reason = "Terminal:" + result->second.code;
+            st.message = result->second.message;
+            st.failures = prev.failures + 1;
+            ++terminal;
+          }
+        } else if (action && action->kind == reconcile::ActionKind::Blocked) {
+          st.state = "blocked";
+          st.reason = "Blocked";
+          st.message = action->reason;
+        } else if (held_.count(key)) {
+          st.state = "blocked";
+          st.reason = "QuotaHold";
+          st.message = "held by the quota pre-flight; see the quota findings";
+        } else if (skip_.count(key) && prev.state == "failed") {
+          st = prev;  // still waiting for its backoff, or terminal until the spec changes
+          if (st.reason.rfind("Terminal:", 0) == 0) ++terminal;
+          else {
+            ++remaining;
+            TimePoint next;
+            if (st.next_attempt_at && parse_rfc3339(*st.next_attempt_at, next))
+              want_wake(std::max<std::chrono::milliseconds>(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(next - now)));
+          }
+        } else if (action && action->writes()) {
+          st.state = "pending";  // its dependencies are not ready yet, or the pass was stopped
+          st.reason = "Waiting";
+          st.message = action->reason;
+          ++remaining;
+          want_wake(1s);
+        } else if (observed.count(key) && reconcile::is_ready(*observed[key])) {
+          st.state = "in_sync";
+          st.reason = "Succeeded";
+        } else {
+          st.state = "pending";
+          st.reason = observed.count(key) ? "Provisioning" : "Waiting";
+          ++remaining;
+          want_wake(2s);
+        }
+        st.last_transition_at = format_rfc3339(now);
+        store_.put_status(st);
+      }
+      for (const auto& a : plan_.actions) {
+        if (a.kind != reconcile::ActionKind::Retire) continue;
+        auto r = results_.find(reconcile::id_key(a.id));
+        if (r == results_.end() || !r->second.succeeded) continue;
+        store_.put_status({a.id, translate::to_string(a.resource_kind), "retired", "Pruned", a.reason, "", 0, std::nullopt,
+                           format_rfc3339(now)});
+      }
+    });
+    report_.remaining = remaining;
+    report_.terminal_failures = terminal;
+    report_.wake_after = wake;
+    const bool converged = remaining == 0 && terminal == 0;
+    finish(converged ? Phase::Converged : Phase::Converging, std::nullopt);
+  }
+
+  void finish(Phase phase, std::optional<std::string> error) {
+    report_.phase = phase;
+    report_.error = error ? error : source_error_;
+    report_.writes = count_writes() - writes_before_;
+    const auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - t0_).count();
+    try {
+      store_.record_cycle({report_.number, format_rfc3339(started_at_), duration, to_string(phase),
+                           report_.remaining, report_.writes, report_.error});
+    } catch (const std::exception& e) {
+      spdlog::error("cannot record cycle {}: {}", report_.number, e.what());
+    }
+    if (phase == Phase::Degraded && !report_.wake_after) report_.wake_after = 30s;
+    translation_ = {};
+    observed_.clear();
+    plan_ = {};
+    results_.clear();
+    held_.clear();
+    skip_.clear();
+    terminal_.clear();
+    reader_.reset();
+    observer_.reset();
+    running_ = false;
+    stopping_ = false;
+    auto done = std::move(done_);
+    // Deliver outside any callback chain of this pass.
+    boost::asio::post(io_, [done, report = report_] { done(report); });
+  }
+
+  boost::asio::io_context& io_;
+  state::Store& store_;
+  std::shared_ptr<azure::RequestCounters> counters_;
+  std::optional<config::Config> cfg_, next_cfg_;
+  std::unique_ptr<azure::ArmClient> client_;
+  std::unique_ptr<ActionExecutor> executor_;
+  std::unique_ptr<azure::BatchAiReader> reader_;
+  std::unique_ptr<reconcile::Observer> observer_;
+  std::function<void(CycleReport)> done_;
+  CycleReport report_;
+  TimePoint started_at_{};
+  Steady::time_point t0_{};
+  std::int64_t writes_before_ = 0;
+  std::optional<std::string> source_error_;
+  translate::Translation translation_;
+  std::vector<reconcile::ObservedResource> observed_;
+  reconcile::Plan plan_;
+  ActionResults results_;
+  std::set<std::string> held_, skip_;
+  std::map<std::string, std::string> terminal_;
+  bool running_ = false;
+  bool stopping_ = false;
+};
+
+MigrationCycle::MigrationCycle(boost::asio::io_context& io, state::Store& store,
+                               std::shared_ptr<azure::RequestCounters> counters)
+    : impl_(std::make_shared<Impl>(io, store, std::move(counters))) {}
+MigrationCycle::~MigrationCycle() = default;
+void MigrationCycle::set_config(const config::Config& cfg) { impl_->set_config(cfg); }
+void MigrationCycle::run(std::function<void(CycleReport)> done) { impl_->run(std::move(done)); }
+void MigrationCycle::stop() { impl_->stop(); }
+bool MigrationCycle::running() const { return impl_->running(); }
+
+}  // namespace bai2aml::daemon

@@ -1,0 +1,213 @@
+#include "daemon/service.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstdlib>
+
+#include "azure/request_counters.hpp"
+#include "daemon/cli.hpp"
+#include "daemon/commands/load_config.hpp"
+#include "daemon/cutoff.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/migration_cycle.hpp"
+#include "daemon/notify.hpp"
+#include "daemon/status_summary.hpp"
+#include "daemon/status_writer.hpp"
+#include "daemon/store_status.hpp"
+#include "state/store.hpp"
+
+namespace bai2aml::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+class Service {
+ public:
+  Service(const config::Config& cfg, const ServiceOptions& options)
+      : cfg_(cfg),
+        options_(options),
+        store_(state::Store::open(cfg.state.database, {true})),
+        counters_(std::make_shared<azure::RequestCounters>()),
+        cycle_(io_, *store_, counters_),
+        signals_(io_, SIGTERM, SIGINT, SIGHUP),
+        next_cycle_(io_),
+        watchdog_(io_),
+        deadline_(io_),
+        drain_(io_) {
+    cycle_.set_config(cfg_);
+  }
+
+  int run() {
+    spdlog::info("bai2aml {} starting: database {}, {} ({})", BAI2AML_VERSION, cfg_.state.database,
+                 format_rfc3339(cfg_.cutoff), cutoff_countdown(cfg_.cutoff, Clock::now()));
+    publish(std::nullopt);  // the state loaded: status reflects the database before the first pass
+    notifier_.ready();
+    arm_signals();
+    arm_watchdog();
+    if (options_.timeout_seconds) {
+      deadline_.expires_after(std::chrono::seconds(*options_.timeout_seconds));
+      deadline_.async_wait([this](const boost::system::error_code& ec) {
+        if (ec) return;
+        spdlog::error("apply: not converged after {} s; giving up (the next run resumes where this one stopped)",
+                      *options_.timeout_seconds);
+        begin_shutdown(kExitTimeout);
+      });
+    }
+    start_cycle();
+    io_.run();
+    notifier_.stopping();
+    spdlog::info("bai2aml stopped (exit {})", exit_code_);
+    return exit_code_;
+  }
+
+ private:
+  void start_cycle() {
+    if (stopping_) return;
+    cycle_.run([this](CycleReport report) { on_cycle_done(report); });
+  }
+
+  void on_cycle_done(const CycleReport& report) {
+    publish(report);
+    if (stopping_) {
+      finish_shutdown();
+      return;
+    }
+    if (options_.until_converged) {
+      if (report.converged()) {
+        exit_code_ = kExitOk;
+        begin_shutdown(kExitOk);
+        return;
+      }
+      if (report.remaining == 0 && report.terminal_failures > 0 && !report.wake_after) {
+        spdlog::error("apply: {} resource(s) failed terminally; fix the cause (see `bai2aml status`) and run again",
+                      report.terminal_failures);
+        begin_shutdown(kExitRuntimeFailure);
+        return;
+      }
+    }
+    // Pending work wakes the loop sooner than the interval; apply does not wait the interval at all.
+    auto delay = std::chrono::milliseconds(std::chrono::seconds(cfg_.interval_seconds));
+    if (report.wake_after) delay = std::min(delay, *report.wake_after);
+    if (options_.until_converged) delay = std::min<std::chrono::milliseconds>(delay, report.wake_after.value_or(200ms));
+    next_cycle_.expires_after(delay);
+    next_cycle_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) start_cycle();
+    });
+  }
+
+  // Status files, STATUS= line and a log line, from the database plus this process's counters.
+  void publish(const std::optional<CycleReport>& report) {
+    try {
+      auto snap = snapshot_from_store(*store_, cfg_, Clock::now());
+      for (const auto& [key, n] : counters_->snapshot())
+        snap.arm_requests[{key.first, key.second == "error" ? 0 : std::atoi(key.second.c_str())}] = n;
+      write_status_files(cfg_.status, snap);
+      const auto line = status_summary_line(snap);
+      notifier_.status(line);
+      if (report) {
+        if (report->error) spdlog::warn("cycle {}: {} ({})", report->number, line, *report->error);
+        else spdlog::info("cycle {}: {}", report->number, line);
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("cannot publish status: {}", e.what());
+    }
+  }
+
+  void arm_signals() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        reload();
+      } else {
+        spdlog::info("{} received: finishing in-flight operations (at most {} s)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                     options_.drain_deadline.count());
+        begin_shutdown(kExitOk);
+      }
+      arm_signals();
+    });
+  }
+
+  void reload() {
+    notifier_.reloading();
+    spdlog::info("SIGHUP received: reloading {}", options_.config_path);
+    auto fresh = commands::load_config_or_report(options_.config_path);
+    if (!fresh) {
+      spdlog::error("the new config of {} is invalid; keeping the one in force", options_.config_path);
+    } else if (fresh->state.database != cfg_.state.database) {
+      spdlog::error("state.database cannot change on reload ({} -> {}); keeping the config in force; restart instead",
+                    cfg_.state.database, fresh->state.database);
+    } else {
+      cfg_ = *fresh;
+      setup_logging(cfg_.log, stderr_is_journal());
+      cycle_.set_config(cfg_);
+      spdlog::info("config reloaded; it applies from the next cycle");
+    }
+    notifier_.ready();
+  }
+
+  void begin_shutdown(int code) {
+    if (stopping_) return;
+    stopping_ = true;
+    exit_code_ = code;
+    next_cycle_.cancel();
+    deadline_.cancel();
+    if (!cycle_.running()) {
+      finish_shutdown();
+      return;
+    }
+    cycle_.stop();
+    notifier_.extend_timeout(std::chrono::duration_cast<std::chrono::microseconds>(options_.drain_deadline));
+    drain_.expires_after(options_.drain_deadline);
+    drain_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      spdlog::warn("in-flight operations did not finish within {} s; they stay journalled and resume at the next start",
+                   options_.drain_deadline.count());
+      finish_shutdown();
+    });
+  }
+
+  void finish_shutdown() {
+    drain_.cancel();
+    watchdog_.cancel();
+    signals_.cancel();
+    io_.stop();
+  }
+
+  void arm_watchdog() {
+    auto interval = notifier_.watchdog_interval();
+    if (!interval) return;
+    notifier_.watchdog();
+    watchdog_.expires_after(*interval);
+    watchdog_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) arm_watchdog();
+    });
+  }
+
+  config::Config cfg_;
+  ServiceOptions options_;
+  asio::io_context io_;
+  std::unique_ptr<state::Store> store_;
+  std::shared_ptr<azure::RequestCounters> counters_;
+  MigrationCycle cycle_;
+  asio::signal_set signals_;
+  asio::steady_timer next_cycle_, watchdog_, deadline_, drain_;
+  Notifier notifier_;
+  bool stopping_ = false;
+  int exit_code_ = kExitOk;
+};
+
+}  // namespace
+
+int run_service(const config::Config& cfg, const ServiceOptions& options) {
+  ::umask(077);  // the database, its WAL and everything else the daemon creates stay private
+  Service service(cfg, options);
+  return service.run();
+}
+
+}  // namespace bai2aml::daemon
