@@ -22,6 +22,12 @@ void Pipeline::shutdown() const {
   for (const auto& policy : *chain_) policy->shutdown();
 }
 
-void Pipeline::send(Request request, ResponseCallback done) const { Next(chain_, 0)(std::move(request), std::move(done)); }
+void Pipeline::send(Request request, ResponseCallback done) const {
+  // The completion holds the chain too: a policy's continuation may run after every copy of this
+  // Pipeline is gone, and it must find its policy alive.
+  Next(chain_, 0)(std::move(request), [chain = chain_, done = std::move(done)](Result<Response> result) {
+    done(std::move(result));
+  });
+}
 
 }  // namespace bai2aml::azure

@@ -39,7 +39,8 @@ struct ThrottlePolicy::Bucket {
 ThrottlePolicy::ThrottlePolicy(boost::asio::io_context& io, ThrottleOptions options)
     : io_(io), options_(options) {}
 
-ThrottlePolicy::~ThrottlePolicy() = default;
+// Cancelled timers complete with operation_aborted and no longer touch this policy.
+ThrottlePolicy::~ThrottlePolicy() { shutdown(); }
 
 void ThrottlePolicy::shutdown() {
   for (auto& [key, bucket] : buckets_) {
