@@ -47,7 +47,7 @@ TEST_CASE("writes beyond the write bucket get 429 and change nothing") {
   CHECK(emu.arm("GET", q(aml_ws_path(), kAml)).status == 200);  // reads unaffected
 }
 
-TEST_CASE("--fault-rate 1 faults every ARM request with 500, 503, 429 or a dropped connection") {
+TEST_CASE("fault rate 1 faults every ARM request with 500, 503, 429 or a dropped connection") {
   EmulatorProcess emu(seed_with_aml_workspace(), {"--fault-rate", "1", "--fault-seed", "7"});
   std::map<int, int> seen;
   for (int i = 0; i < 40; ++i) ++seen[emu.arm("GET", q(aml_ws_path(), kAml)).status];
@@ -99,7 +99,7 @@ TEST_CASE("with faults, some long-running operations end Failed") {
   CHECK(succeeded > 0);
 }
 
-TEST_CASE("--latency-ms delays ARM calls") {
+TEST_CASE("the latency flag delays ARM calls") {
   EmulatorProcess emu(seed_with_aml_workspace(), {"--latency-ms", "300"});
   emu.token();
   const auto start = std::chrono::steady_clock::now();
@@ -107,7 +107,7 @@ TEST_CASE("--latency-ms delays ARM calls") {
   CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(300));
 }
 
-TEST_CASE("--batchai-retired fails every Batch AI call and leaves AML alone") {
+TEST_CASE("a retired Batch AI (--batchai-retired) fails every Batch AI call and leaves AML alone") {
   EmulatorProcess emu(seed_with_aml_workspace(), {"--batchai-retired"});
   HttpResult r = emu.arm("GET", q("/subscriptions/" + kSub + "/providers/Microsoft.BatchAI/workspaces", kBai));
   REQUIRE(r.status == 400);
