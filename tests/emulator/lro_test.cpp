@@ -116,6 +116,10 @@ TEST_CASE("AML job cancel answers 202 and the job ends Canceled; Batch AI termin
   const std::string bjob_path = bai_ws_path() + "/experiments/e1/jobs/j1";
   HttpResult bput = emu.arm("PUT", q(bjob_path, kBai), bjob.dump());
   REQUIRE(bput.status == 202);
+  // The result URL of a PUT ends with the resource itself.
+  const std::string result = local(emu, bput.header("Location"));
+  REQUIRE(eventually([&] { return emu.arm("GET", result).status == 200; }));
+  CHECK(emu.arm("GET", result).json()["id"] == bjob_path);
   REQUIRE(eventually([&] {
     return emu.arm("GET", q(bjob_path, kBai)).json()["properties"]["provisioningState"] == "succeeded";
   }));
