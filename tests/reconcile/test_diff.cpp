@@ -51,7 +51,7 @@ DiffInputs applied(const translate::DesiredResource& d, config::Policy policy = 
 
 }  // namespace
 
-TEST_CASE("a missing resource is created with the desired body, for every kind") {
+TEST_CASE("a missing resource is created with the desired body - for every kind") {
   for (const auto& c : every_kind()) {
     INFO(kind_label(c.kind));
     const auto d = desired(c.kind, c.id, c.body, {kWs});
@@ -68,7 +68,7 @@ TEST_CASE("a missing resource is created with the desired body, for every kind")
   }
 }
 
-TEST_CASE("a converged resource is a noop for every kind, under every policy") {
+TEST_CASE("a converged resource is a noop for every kind - under every policy") {
   for (const auto& c : every_kind()) {
     for (const bool prune : {false, true}) {
       for (const auto drift : {config::DriftPolicy::Correct, config::DriftPolicy::Report}) {
@@ -165,7 +165,7 @@ TEST_CASE("compute: an immutable change is replaced only with policy.replace and
   }
 }
 
-TEST_CASE("workspace: mutable changes are a PATCH; immutable ones are never replaced") {
+TEST_CASE("workspace: mutable changes are a PATCH - immutable ones are never replaced") {
   json want = desired_workspace_body();
   const auto before = desired(Kind::Workspace, kWs, want);
   config::Policy replace;
@@ -192,7 +192,7 @@ TEST_CASE("workspace: mutable changes are a PATCH; immutable ones are never repl
   }
 }
 
-TEST_CASE("datastore, environment and environment version updates") {
+TEST_CASE("datastore - environment and environment version updates") {
   config::Policy replace;
   replace.replace = true;
 
@@ -228,7 +228,7 @@ TEST_CASE("datastore, environment and environment version updates") {
   }
 }
 
-TEST_CASE("jobs are never re-sent: a finished job, a changed spec, a journalled submission") {
+TEST_CASE("jobs are never re-sent: a finished job - a changed spec - a journalled submission") {
   const auto d = desired(Kind::Job, kJob, desired_job_body(), {kCompute, kEnvVersion});
   for (const std::string status : {"Completed", "Failed", "Canceled", "Running", "Queued"}) {
     INFO(status);
@@ -250,7 +250,7 @@ TEST_CASE("jobs are never re-sent: a finished job, a changed spec, a journalled 
   CHECK(has_finding(gone, "job-not-resubmitted"));
 }
 
-TEST_CASE("drift: correct restores an out-of-band edit, report only records it") {
+TEST_CASE("drift: correct restores an out-of-band edit - report only records it") {
   const auto d = desired(Kind::Compute, kCompute, desired_compute_body());
   json edited = desired_compute_body();
   edited["properties"]["properties"]["scaleSettings"]["minNodeCount"] = 2;  // hand edit in the portal
@@ -277,7 +277,7 @@ TEST_CASE("drift: correct restores an out-of-band edit, report only records it")
   CHECK_FALSE(has_finding(changed, "drift-detected"));
 }
 
-TEST_CASE("unowned resources are never written unless adopted; an unowned workspace is the parent") {
+TEST_CASE("unowned resources are never written unless adopted - an unowned workspace is the parent") {
   for (const auto& c : every_kind()) {
     for (const bool adopt : {false, true}) {
       INFO(kind_label(c.kind) << " adopt=" << adopt);
@@ -334,7 +334,7 @@ TEST_CASE("desired children of an unowned workspace are created under it") {
   CHECK(action_for(plan, kCompute).depends_on == std::vector<std::string>{kWs});
 }
 
-TEST_CASE("retire: owned and undesired with prune; children first; never jobs, busy computes or unowned children") {
+TEST_CASE("retire: owned and undesired with prune - children first - never jobs - busy computes or unowned children") {
   const std::vector<ObservedResource> live = {
       observed(Kind::Workspace, kWs, desired_workspace_body()),
       observed(Kind::Compute, kCompute, desired_compute_body()),

@@ -9,7 +9,7 @@ using namespace bai2aml::reconcile;
 using namespace bai2aml::reconcile::fixtures;
 using bai2aml::translate::Kind;
 
-TEST_CASE("durations compare by length, ISO-8601 or TimeSpan") {
+TEST_CASE("durations compare by length - ISO-8601 or TimeSpan") {
   struct Row {
     std::string text;
     std::optional<double> seconds;
@@ -28,7 +28,7 @@ TEST_CASE("durations compare by length, ISO-8601 or TimeSpan") {
   }
 }
 
-TEST_CASE("normalize drops server-populated fields, nulls and secrets, and canonicalizes values") {
+TEST_CASE("normalize drops server-populated fields - nulls and secrets - and canonicalizes values") {
   const json served = as_served(Kind::Compute, kCompute, desired_compute_body());
   const json n = normalize(Kind::Compute, served);
   CHECK_FALSE(n.contains("id"));
@@ -75,7 +75,7 @@ TEST_CASE("normalize drops server-populated fields, nulls and secrets, and canon
   CHECK(normalize(Kind::Compute, json::array({1, 2})) == json::object());
 }
 
-TEST_CASE("a converged resource has no differences, for every kind, despite server noise") {
+TEST_CASE("a converged resource has no differences - for every kind - despite server noise") {
   struct Row {
     Kind kind;
     std::string id;
@@ -136,7 +136,7 @@ TEST_CASE("differences name the paths that differ") {
   }
 }
 
-TEST_CASE("body_hash is deterministic and sensitive to content, not to key order") {
+TEST_CASE("body_hash is deterministic and sensitive to content - not to key order") {
   const json a = json::parse(R"({"a":1,"b":{"c":"x"}})");
   const json b = json::parse(R"({"b":{"c":"x"},"a":1})");
   CHECK(body_hash(a) == body_hash(b));

@@ -8,7 +8,7 @@ using namespace bai2aml::reconcile;
 using namespace bai2aml::reconcile::fixtures;
 using bai2aml::translate::Kind;
 
-TEST_CASE("kind_from_id reads the kind from the id path, case-insensitively") {
+TEST_CASE("kind_from_id reads the kind from the id path - case-insensitively") {
   struct Row {
     std::string id;
     std::optional<Kind> kind;
@@ -37,7 +37,7 @@ TEST_CASE("kind_from_id reads the kind from the id path, case-insensitively") {
   }
 }
 
-TEST_CASE("workspace_of, parent_of and leaf_name walk the id") {
+TEST_CASE("workspace_of - parent_of and leaf_name walk the id") {
   CHECK(workspace_of(kJob) == kWs);
   CHECK(workspace_of(kEnvVersion) == kWs);
   CHECK(workspace_of(kWs) == kWs);
@@ -49,7 +49,7 @@ TEST_CASE("workspace_of, parent_of and leaf_name walk the id") {
   CHECK(id_key("/Subscriptions/ABC/") == "/subscriptions/abc");
 }
 
-TEST_CASE("ownership is the managed-by tag, at the top for tracked and under properties for proxy resources") {
+TEST_CASE("ownership is the managed-by tag - at the top for tracked and under properties for proxy resources") {
   CHECK(is_owned(Kind::Compute, desired_compute_body()));
   CHECK(is_owned(Kind::Workspace, desired_workspace_body()));
   CHECK(is_owned(Kind::Datastore, desired_datastore_body()));
@@ -88,7 +88,7 @@ TEST_CASE("observed_from_arm takes the kind from the id and rejects items it can
   CHECK(error.find(kWs + "/connections/c") != std::string::npos);
 }
 
-TEST_CASE("readiness follows provisioningState; proxy resources without one are ready when they exist") {
+TEST_CASE("readiness follows provisioningState - proxy resources without one are ready when they exist") {
   ObservedResource ws{Kind::Workspace, kWs, {{"properties", {{"provisioningState", "succeeded"}}}}};
   CHECK(is_ready(ws));
   ws.body["properties"]["provisioningState"] = "Creating";

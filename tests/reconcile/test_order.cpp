@@ -22,7 +22,7 @@ Action write(ActionKind kind, Kind rk, const std::string& id, std::vector<std::s
 
 }  // namespace
 
-TEST_CASE("sort_actions: writes parents first, retirements children first, ties by id") {
+TEST_CASE("sort_actions: writes parents first - retirements children first - ties by id") {
   std::vector<Action> actions = {
       write(ActionKind::Retire, Kind::Workspace, kRg + "/providers/Microsoft.MachineLearningServices/workspaces/old"),
       write(ActionKind::Create, Kind::Job, kJob),

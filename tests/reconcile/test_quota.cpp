@@ -70,7 +70,7 @@ TEST_CASE("quota: maxNodeCount x vCPUs beyond the family's quota is held with th
   CHECK(f->message.find("available 12") != std::string::npos);
 }
 
-TEST_CASE("quota: computes of one family draw on it cumulatively, in order") {
+TEST_CASE("quota: computes of one family draw on it cumulatively - in order") {
   // DSv2 dedicated: 24 - 2 = 22 in the family, but the regional dedicated total has 10 left.
   // a: 4 x 2 = 8 (fits, 2 left regionally), b: 2 x 2 = 4 (held), c: 1 x 2 = 2 (fits, 0 left).
   const auto q = check_quota({compute("a", "Standard_DS2_v2", 4), compute("b", "Standard_DS2_v2", 2),
@@ -85,7 +85,7 @@ TEST_CASE("quota: computes of one family draw on it cumulatively, in order") {
   CHECK(f->message.find("planned for other computes 8") != std::string::npos);
 }
 
-TEST_CASE("quota: low priority uses its own pools; -1 is unlimited") {
+TEST_CASE("quota: low priority uses its own pools - -1 is unlimited") {
   // NC low priority family: limit -1; regional low priority 50 - 18 = 32. 5 x 6 = 30 fits, then
   // 1 x 6 more does not.
   const auto q = check_quota({compute("lp1", "Standard_NC6", 5, "LowPriority"),
@@ -95,7 +95,7 @@ TEST_CASE("quota: low priority uses its own pools; -1 is unlimited") {
   CHECK(q.held == std::vector<std::string>{kWs + "/computes/lp2"});
 }
 
-TEST_CASE("quota: a family with zero limit, an unknown size, an unknown family") {
+TEST_CASE("quota: a family with zero limit - an unknown size - an unknown family") {
   json sizes = vm_sizes();
   sizes["value"].push_back({{"name", "Standard_NC6s_v3"}, {"family", "standardNCSv3Family"}, {"vCPUs", 6}});
   json usages = spec_usages();
@@ -114,7 +114,7 @@ TEST_CASE("quota: a family with zero limit, an unknown size, an unknown family")
   CHECK(zero.held == std::vector<std::string>{kWs + "/computes/v3"});  // NCv3 dedicated limit 0
 }
 
-TEST_CASE("quota: odd API responses give a clear result, never a crash") {
+TEST_CASE("quota: odd API responses give a clear result - never a crash") {
   const std::vector<json> odd = {json(nullptr), json("x"), json::object(), json{{"value", "x"}},
                                  json{{"value", {1, "a", nullptr, json{{"name", 3}}}}}};
   for (const auto& sizes : odd) {

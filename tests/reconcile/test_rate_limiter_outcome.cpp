@@ -6,7 +6,7 @@
 using namespace bai2aml::reconcile;
 using std::chrono::milliseconds;
 
-TEST_CASE("item exponential limiter doubles per failure, per key, up to the cap") {
+TEST_CASE("item exponential limiter doubles per failure - per key - up to the cap") {
   ItemExponentialLimiter limiter(milliseconds(5), milliseconds(100));
   std::vector<long> got;
   for (int i = 0; i < 7; ++i) got.push_back(static_cast<long>(limiter.when("a").count()));

@@ -30,7 +30,7 @@ void run_until(boost::asio::io_context& io, Pred pred) {
 
 }  // namespace
 
-TEST_CASE("work queue: FIFO, and a queued key is not added twice") {
+TEST_CASE("work queue: FIFO - and a queued key is not added twice") {
   boost::asio::io_context io;
   WorkQueue q(io, 1, limiter());
   for (const char* k : {"a", "b", "a", "c", "b"}) q.add(k);
@@ -44,7 +44,7 @@ TEST_CASE("work queue: FIFO, and a queued key is not added twice") {
   CHECK(seen == std::vector<std::string>{"a", "b", "c"});
 }
 
-TEST_CASE("work queue: a key added while processing is processed again afterwards, never concurrently") {
+TEST_CASE("work queue: a key added while processing is processed again afterwards - never concurrently") {
   boost::asio::io_context io;
   WorkQueue q(io, 4, limiter());
   std::map<std::string, int> running, max_running, count;
@@ -108,7 +108,7 @@ TEST_CASE("work queue: at most N keys in flight") {
   CHECK(q.idle());
 }
 
-TEST_CASE("work queue: delayed keys come out in time order; a waiting key keeps its earlier time") {
+TEST_CASE("work queue: delayed keys come out in time order - a waiting key keeps its earlier time") {
   boost::asio::io_context io;
   WorkQueue q(io, 1, limiter());
   std::vector<std::string> seen;
@@ -133,7 +133,7 @@ TEST_CASE("work queue: delayed keys come out in time order; a waiting key keeps 
   CHECK(q.len() == 2);
 }
 
-TEST_CASE("work queue: add_rate_limited backs off through the limiter; forget resets it") {
+TEST_CASE("work queue: add_rate_limited backs off through the limiter - forget resets it") {
   boost::asio::io_context io;
   WorkQueue q(io, 1, limiter());
   int processed = 0;
@@ -166,7 +166,7 @@ TEST_CASE("work queue: a throwing handler ends that key's processing and the que
   CHECK(q.in_flight() == 0);
 }
 
-TEST_CASE("work queue: shutdown drains in-flight keys, drops waiting ones, honours the deadline") {
+TEST_CASE("work queue: shutdown drains in-flight keys - drops waiting ones - honours the deadline") {
   boost::asio::io_context io;
 
   SECTION("drained") {

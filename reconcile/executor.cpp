@@ -1,0 +1,383 @@
+#include "reconcile/executor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "azure/arm_client.hpp"
+#include "reconcile/arm_id.hpp"
+#include "reconcile/secret_resolver.hpp"
+#include "state/store.hpp"
+
+namespace bai2aml::reconcile {
+
+const char* to_string(ItemPhase phase) {
+  switch (phase) {
+    case ItemPhase::Queued: return "queued";
+    case ItemPhase::WaitingForDependencies: return "waiting_for_dependencies";
+    case ItemPhase::InFlight: return "in_flight";
+    case ItemPhase::Polling: return "polling";
+    case ItemPhase::BackingOff: return "backing_off";
+    case ItemPhase::Succeeded: return "succeeded";
+    case ItemPhase::Failed: return "failed";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// Journal phases ("action" column). Replace is two journalled writes.
+constexpr const char* kReplaceDelete = "replace-delete";
+constexpr const char* kReplacePut = "replace-put";
+
+bool is_open(const state::Operation& op) {
+  return op.state == "intent" || op.state == "sent" || op.state == "polling";
+}
+
+std::optional<std::int64_t> status_or_null(int status) {
+  return status > 0 ? std::optional<std::int64_t>(status) : std::nullopt;
+}
+
+}  // namespace
+
+Executor::Executor(boost::asio::io_context& io, azure::ArmClient& client, state::Store& store, ExecutorOptions options)
+    : io_(io),
+      client_(client),
+      store_(store),
+      options_(options),
+      limiter_(std::make_shared<ItemExponentialLimiter>(options.backoff_base, options.backoff_cap)),
+      calculator_(options.next, limiter_),
+      queue_(io, options.max_parallel == 0 ? 1 : options.max_parallel, limiter_) {
+  queue_.start([this](const std::string& key, WorkQueue::Done done) { process(key, std::move(done)); });
+}
+
+Executor::~Executor() { queue_.shut_down(); }
+
+void Executor::submit(const std::vector<Action>& actions, const std::vector<ObservedResource>& observed) {
+  ready_ = ready_index(observed);
+  completed_.clear();
+  waiting_.clear();
+  std::map<std::string, Action> next;
+  for (const auto& a : actions) {
+    if (a.writes()) next.emplace(id_key(a.id), a);
+  }
+  // Forget what the new plan no longer asks for (unless a request for it is out).
+  for (auto it = status_.begin(); it != status_.end();) {
+    const bool busy = it->second.phase == ItemPhase::InFlight || it->second.phase == ItemPhase::Polling;
+    if (!next.count(it->first) && !busy && !resume_ids_.count(it->first)) {
+      it = status_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto it = terminal_.begin(); it != terminal_.end();) {
+    const auto a = next.find(it->first);
+    if (a == next.end() || a->second.desired_hash != it->second) {
+      findings_.erase(it->first);  // the spec changed (or is gone): try again
+      it = terminal_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  plan_ = std::move(next);
+  for (const auto& a : actions) {
+    if (!a.writes()) continue;
+    const std::string key = id_key(a.id);
+    if (terminal_.count(key)) continue;
+    auto& st = status_[key];
+    st.id = a.id;
+    st.kind = a.kind;
+    // A key backing off or polling sits in the delay heap; adding it now would skip its delay.
+    if (st.phase == ItemPhase::BackingOff || st.phase == ItemPhase::Polling || st.phase == ItemPhase::InFlight) continue;
+    st.phase = ItemPhase::Queued;
+    queue_.add(key);
+  }
+}
+
+std::size_t Executor::resume_journal() {
+  std::vector<state::Operation> open;
+  try {
+    open = store_.open_operations();
+  } catch (const std::exception& e) {
+    spdlog::error("executor: cannot read the journal: {}", e.what());
+    return 0;
+  }
+  std::set<std::string> keys;
+  for (const auto& op : open) {
+    const std::string key = id_key(op.resource_id);
+    resume_ids_[key] = op.resource_id;
+    keys.insert(key);
+  }
+  for (const auto& key : keys) {
+    auto& st = status_[key];
+    st.id = resume_ids_[key];
+    st.phase = ItemPhase::Queued;
+    queue_.add(key);
+  }
+  return keys.size();
+}
+
+bool Executor::idle() const { return queue_.idle(); }
+
+std::vector<ItemStatus> Executor::statuses() const {
+  std::vector<ItemStatus> out;
+  for (const auto& [key, st] : status_) out.push_back(st);
+  return out;
+}
+
+std::vector<translate::Finding> Executor::findings() const {
+  std::vector<translate::Finding> out;
+  for (const auto& [key, f] : findings_) out.push_back(f);
+  return out;
+}
+
+void Executor::shut_down(std::chrono::milliseconds deadline, std::function<void(bool)> done) {
+  queue_.shut_down_with_drain(deadline, std::move(done));
+}
+
+void Executor::wake_waiting() {
+  for (const auto& key : waiting_) {
+    status_[key].phase = ItemPhase::Queued;
+    queue_.add(key);
+  }
+  waiting_.clear();
+}
+
+void Executor::process(const std::string& key, WorkQueue::Done done) {
+  std::weak_ptr<int> alive = alive_;
+  // Exactly one outcome per processing; it is applied, then the queue slot is released.
+  auto finish = [this, alive, key, done](Outcome outcome) {
+    if (alive.expired()) return done();
+    apply(key, outcome);
+    done();
+  };
+
+  const auto planned = plan_.find(key);
+  const auto resumed = resume_ids_.find(key);
+  const std::string id = planned != plan_.end() ? planned->second.id
+                         : resumed != resume_ids_.end() ? resumed->second
+                                                        : std::string();
+  if (id.empty()) return done();  // dropped from the plan while it waited
+
+  std::vector<state::Operation> ops;
+  try {
+    ops = store_.operations_for(id);
+  } catch (const std::exception& e) {
+    spdlog::error("executor: journal read for {} failed: {}", id, e.what());
+    return finish(Outcome::retry("JournalUnavailable", RetrySpeed::Slow));
+  }
+  // Monitor: the latest open row with an operation token. Older open rows and rows that never got
+  // an answer are abandoned: the PUT/DELETE they stood for is idempotent and is re-sent below.
+  std::optional<state::Operation> monitor;
+  std::optional<azure::OperationToken> token;
+  for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+    if (!is_open(*it)) continue;
+    if (!monitor && it->poll_url) {
+      std::string why;
+      if (auto t = azure::OperationToken::from_json(*it->poll_url, &why)) {
+        monitor = *it;
+        token = *t;
+        continue;
+      }
+      spdlog::warn("executor: journalled operation {} of {} has an unreadable token ({}); abandoning it", it->op_id,
+                   id, why);
+    }
+    try {
+      store_.journal_finished(it->op_id, "abandoned", std::nullopt, std::string("Superseded"),
+                              std::string("no answer was recorded; the request is sent again if still needed"));
+    } catch (const std::exception& e) {
+      spdlog::error("executor: journal update for {} failed: {}", id, e.what());
+    }
+  }
+  if (resumed != resume_ids_.end() && !monitor) resume_ids_.erase(resumed);
+
+  if (monitor) {
+    status_[key].phase = ItemPhase::Polling;
+    const std::int64_t op_id = monitor->op_id;
+    const std::string phase = monitor->action;
+    std::weak_ptr<int> life = alive_;
+    client_.poll(*token, [this, life, key, op_id, phase, finish](azure::Result<azure::WriteOutcome> r) {
+      if (life.expired()) return;
+      if (!r) {
+        const auto& e = r.error();
+        status_[key].last_error = e.to_string();
+        try {
+          store_.journal_finished(op_id, "failed", status_or_null(e.http_status), e.code, e.message);
+        } catch (const std::exception& ex) {
+          spdlog::error("executor: journal update failed: {}", ex.what());
+        }
+        resume_ids_.erase(key);
+        // The next attempt begins again (ASO clears the token on a poll failure).
+        return finish(e.retryable ? Outcome::retry(e.code) : Outcome::terminal(e.code));
+      }
+      const auto& w = r.value();
+      if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
+      try {
+        store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
+      } catch (const std::exception& ex) {
+        spdlog::error("executor: journal update failed: {}", ex.what());
+      }
+      resume_ids_.erase(key);
+      if (phase == kReplaceDelete && plan_.count(key)) {
+        return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
+      }
+      finish(Outcome::done());
+    });
+    return;
+  }
+  begin(key, finish, done);
+}
+
+void Executor::begin(const std::string& key, const std::function<void(Outcome)>& finish, WorkQueue::Done done) {
+  const auto planned = plan_.find(key);
+  if (planned == plan_.end()) return finish(Outcome::done());  // a resumed operation ended; nothing planned
+  const Action action = planned->second;
+  if (terminal_.count(key)) return done();
+  if (!dependencies_met(action, ready_, completed_)) {
+    status_[key].phase = ItemPhase::WaitingForDependencies;
+    waiting_.insert(key);
+    return done();
+  }
+
+  std::vector<state::Operation> ops;
+  try {
+    ops = store_.operations_for(action.id);
+  } catch (const std::exception& e) {
+    spdlog::error("executor: journal read for {} failed: {}", action.id, e.what());
+    return finish(Outcome::retry("JournalUnavailable", RetrySpeed::Slow));
+  }
+  std::string phase = to_string(action.kind);
+  std::string method = action.method;
+  if (action.kind == ActionKind::Replace) {
+    // Where the replacement of this spec stands: DELETE first, then PUT.
+    const state::Operation* last = nullptr;
+    for (const auto& op : ops) {
+      if (op.body_hash == action.desired_hash && (op.action == kReplaceDelete || op.action == kReplacePut)) last = &op;
+    }
+    if (last && last->action == kReplacePut && last->state == "succeeded") return finish(Outcome::done());
+    const bool deleted = last && last->action == kReplaceDelete && last->state == "succeeded";
+    phase = deleted ? kReplacePut : kReplaceDelete;
+    method = deleted ? "PUT" : "DELETE";
+  }
+  if (action.resource_kind == translate::Kind::Job && method == "PUT") {
+    for (const auto& op : ops) {
+      if (op.method == "PUT" && op.state == "succeeded") {
+        spdlog::info("executor: job {} was submitted before (journal op {}); not submitting it again", action.id,
+                     op.op_id);
+        return finish(Outcome::done());
+      }
+    }
+  }
+  send(key, action, phase, method, finish);
+}
+
+void Executor::send(const std::string& key, const Action& action, const std::string& phase, const std::string& method,
+                    const std::function<void(Outcome)>& finish) {
+  nlohmann::json body;
+  if (method != "DELETE") {
+    std::string why;
+    auto resolved = resolve_secret_refs(action.body, &why);
+    if (!resolved) {
+      status_[key].last_error = why;
+      spdlog::error("executor: {} of {} not sent: {}", phase, action.id, why);
+      return finish(Outcome::retry("SecretUnavailable", RetrySpeed::Slow));
+    }
+    body = std::move(*resolved);
+  }
+
+  state::Operation intent;
+  intent.resource_id = action.id;
+  intent.action = phase;
+  intent.method = method;
+  intent.url = client_.url_for(action.id);
+  intent.body_hash = action.desired_hash;
+  std::int64_t op_id = 0;
+  try {
+    op_id = store_.journal_intent(intent);
+  } catch (const std::exception& e) {
+    spdlog::error("executor: journal intent for {} failed, not sending: {}", action.id, e.what());
+    return finish(Outcome::retry("JournalUnavailable", RetrySpeed::Slow));
+  }
+
+  status_[key].phase = ItemPhase::InFlight;
+  spdlog::info("executor: {} {} ({}; {})", method, action.id, phase, action.reason);
+  std::weak_ptr<int> life = alive_;
+  auto on_result = [this, life, key, op_id, phase, finish](azure::Result<azure::WriteOutcome> r) {
+    if (life.expired()) return;
+    if (!r) {
+      const auto& e = r.error();
+      status_[key].last_error = e.to_string();
+      spdlog::warn("executor: {} of {} failed: {}", phase, status_[key].id, e.to_string());
+      try {
+        store_.journal_finished(op_id, "failed", status_or_null(e.http_status), e.code, e.message);
+      } catch (const std::exception& ex) {
+        spdlog::error("executor: journal update failed: {}", ex.what());
+      }
+      return finish(e.retryable ? Outcome::retry(e.code) : Outcome::terminal(e.code));
+    }
+    const auto& w = r.value();
+    try {
+      if (!w.done && w.operation) {
+        store_.journal_sent(op_id, status_or_null(w.http_status), w.operation->to_json());
+      } else {
+        store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
+      }
+    } catch (const std::exception& ex) {
+      spdlog::error("executor: journal update failed: {}", ex.what());
+    }
+    if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
+    if (phase == kReplaceDelete) return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
+    finish(Outcome::done());
+  };
+  if (method == "PUT") {
+    client_.begin_put(action.id, body, on_result);
+  } else if (method == "PATCH") {
+    client_.begin_patch(action.id, body, on_result);
+  } else if (method == "DELETE") {
+    client_.begin_delete(action.id, on_result);
+  } else {
+    try {
+      store_.journal_finished(op_id, "failed", std::nullopt, std::string("UnsupportedMethod"), method);
+    } catch (const std::exception&) {
+    }
+    finish(Outcome::terminal("UnsupportedMethod"));
+  }
+}
+
+void Executor::apply(const std::string& key, const Outcome& outcome) {
+  const NextAttempt next = calculator_.next(key, outcome);
+  auto& st = status_[key];
+  switch (outcome.kind) {
+    case Outcome::Kind::Done:
+      st.phase = ItemPhase::Succeeded;
+      st.failures = 0;
+      st.last_error.clear();
+      completed_.insert(key);
+      wake_waiting();
+      break;
+    case Outcome::Kind::PollAfter:
+      st.phase = ItemPhase::Polling;
+      if (outcome.reason == "ReplaceCreate") st.phase = ItemPhase::Queued;
+      queue_.add_after(key, next.after.value_or(options_.next.default_poll));
+      break;
+    case Outcome::Kind::RetryBackoff:
+      st.phase = ItemPhase::BackingOff;
+      st.failures = next.failures;
+      queue_.add_after(key, next.after.value_or(options_.backoff_cap));
+      break;
+    case Outcome::Kind::Terminal: {
+      st.phase = ItemPhase::Failed;
+      ++st.failures;
+      const auto planned = plan_.find(key);
+      if (planned == plan_.end()) break;
+      terminal_[key] = planned->second.desired_hash;
+      const Action& a = planned->second;
+      findings_[key] = translate::Finding{
+          "write-failed", translate::Severity::Error, a.source_id.empty() ? a.id : a.source_id,
+          std::string(to_string(a.kind)) + " of " + a.id + " failed and is not retried: " +
+              (st.last_error.empty() ? outcome.reason : st.last_error),
+          "fix the cause (config or the Batch AI source); the resource is retried when its desired spec changes"};
+      break;
+    }
+  }
+}
+
+}  // namespace bai2aml::reconcile

@@ -1,0 +1,126 @@
+// Execute: carries out the writes of a plan, safely (DESIGN.md §1, issue 6; STYLE.md §2-3).
+//   - Order and pace: an action starts only when its depends_on are ready (observed Succeeded, or
+//     completed by this executor since the last submit); at most max_parallel are in flight (work
+//     queue slots); the ArmClient's pipeline paces the requests against ARM's limits.
+//   - Journal first: before any request, an intent row (resource id, action, method, url, body
+//     hash = the desired spec's body_hash) is durable in the store; after a 201/202 the operation
+//     token is stored (journal_sent); the row is finished succeeded/failed at the end.
+//   - Begin or Monitor is chosen from the journal, never from memory (ASO): an open row with an
+//     operation token -> poll it (also after a restart: resume_journal()); an open row without one
+//     (a crash between intent and answer) is abandoned and the idempotent PUT/DELETE re-sent.
+//   - A job is never submitted twice: a job PUT the journal records as succeeded is not re-sent.
+//   - Failures: a retryable ARM error backs off exponentially per resource (one calculator,
+//     outcome.hpp); a terminal one becomes a write-failed finding and the resource is not retried
+//     until its desired spec (hash) changes.
+//   - Secrets: secret_file_ref placeholders are replaced with file contents only in the body sent.
+// Level-triggered: submit() replaces the previous plan; the daemon calls it every cycle.
+// Single-threaded: every call on the io_context's thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "reconcile/action.hpp"
+#include "reconcile/observed.hpp"
+#include "reconcile/order.hpp"
+#include "reconcile/outcome.hpp"
+#include "reconcile/work_queue.hpp"
+#include "translate/model.hpp"
+
+namespace bai2aml::azure {
+class ArmClient;
+}
+namespace bai2aml::state {
+class Store;
+}
+
+namespace bai2aml::reconcile {
+
+struct ExecutorOptions {
+  std::size_t max_parallel = 8;                              // azure.max_parallel
+  std::chrono::milliseconds backoff_base{1000};               // first retry after a failure
+  std::chrono::milliseconds backoff_cap{std::chrono::minutes(5)};
+  NextAttemptOptions next;                                    // caps per retry speed, poll bounds
+};
+
+enum class ItemPhase {
+  Queued,                  // waiting for a slot
+  WaitingForDependencies,  // a depends_on is not ready yet
+  InFlight,                // a request is out
+  Polling,                 // a long-running operation is running (token journalled)
+  BackingOff,              // failed, retrying later
+  Succeeded,               // done since the last submit
+  Failed,                  // terminal error; not retried until the desired spec changes
+};
+const char* to_string(ItemPhase phase);
+
+struct ItemStatus {
+  std::string id;
+  ActionKind kind = ActionKind::Noop;
+  ItemPhase phase = ItemPhase::Queued;
+  int failures = 0;        // consecutive
+  std::string last_error;  // ArmError::to_string() of the last failure ("" if none)
+};
+
+class Executor {
+ public:
+  Executor(boost::asio::io_context& io, azure::ArmClient& client, state::Store& store, ExecutorOptions options = {});
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // The latest plan (diff output) and the observation it came from. Noop/Blocked actions are
+  // ignored; a resource backing off keeps its delay; a resource failed terminally is skipped unless
+  // its desired_hash changed.
+  void submit(const std::vector<Action>& actions, const std::vector<ObservedResource>& observed);
+
+  // After a restart: queues every operation the journal holds open, so it is polled to its end
+  // (or abandoned and re-sent when it never got an answer). Returns how many were queued.
+  std::size_t resume_journal();
+
+  // Nothing queued, in flight, polling or waiting for a retry. (Actions waiting for a dependency
+  // that nothing in flight will produce do not keep the executor busy.)
+  bool idle() const;
+
+  std::vector<ItemStatus> statuses() const;          // by id
+  std::vector<translate::Finding> findings() const;  // write-failed, one per terminally failed resource
+
+  void shut_down(std::chrono::milliseconds deadline, std::function<void(bool drained)> done);
+
+  struct Item;  // per-resource bookkeeping (internal)
+
+ private:
+  void process(const std::string& key, WorkQueue::Done done);
+  void begin(const std::string& key, const std::function<void(Outcome)>& finish, WorkQueue::Done done);
+  void send(const std::string& key, const Action& action, const std::string& phase, const std::string& method,
+            const std::function<void(Outcome)>& finish);
+  void apply(const std::string& key, const Outcome& outcome);
+  void wake_waiting();
+
+  boost::asio::io_context& io_;
+  azure::ArmClient& client_;
+  state::Store& store_;
+  ExecutorOptions options_;
+  std::shared_ptr<RateLimiter> limiter_;
+  NextAttemptCalculator calculator_;
+  WorkQueue queue_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // callbacks check it: no use after destruction
+
+  std::map<std::string, Action> plan_;              // id_key -> latest writing action
+  std::map<std::string, std::string> resume_ids_;   // id_key -> resource id of a journalled open operation
+  ReadyIndex ready_;
+  std::set<std::string> completed_;
+  std::set<std::string> waiting_;
+  std::map<std::string, std::string> terminal_;     // id_key -> desired_hash that failed terminally
+  std::map<std::string, translate::Finding> findings_;
+  std::map<std::string, ItemStatus> status_;
+};
+
+}  // namespace bai2aml::reconcile

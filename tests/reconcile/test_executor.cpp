@@ -1,0 +1,343 @@
+// The executor against a scripted in-memory ARM (FakeArm behind the real ArmClient) and a real
+// SQLite store: order, journal-before-send, LRO polling and resume, backoff, terminal failures,
+// replacement, secrets, jobs never submitted twice.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "azure/arm_client.hpp"
+#include "fake_arm.hpp"
+#include "fixtures.hpp"
+#include "reconcile/arm_id.hpp"
+#include "reconcile/body_hash.hpp"
+#include "reconcile/diff.hpp"
+#include "reconcile/executor.hpp"
+#include "state/store.hpp"
+#include "tests/support/support.hpp"
+
+using namespace bai2aml;
+using namespace bai2aml::reconcile;
+using namespace bai2aml::reconcile::fixtures;
+using bai2aml::reconcile::testing::FakeArm;
+using std::chrono::milliseconds;
+
+namespace {
+
+struct Rig {
+  bai2aml::testing::TempDir dir;
+  boost::asio::io_context io;
+  FakeArm arm{io};
+  std::unique_ptr<state::Store> store;
+  std::unique_ptr<azure::ArmClient> client;
+  std::unique_ptr<Executor> executor;
+  std::string password_file;
+
+  explicit Rig(std::size_t max_parallel = 4) {
+    store = state::Store::open(dir.file("state.db"), state::Store::Options{true});
+    azure::ArmClientOptions options;
+    options.default_poll_interval = milliseconds(2);
+    options.min_poll_interval = milliseconds(1);
+    options.max_poll_interval = milliseconds(5);
+    client = std::make_unique<azure::ArmClient>(io, FakeArm::kEndpoint,
+                                                azure::Pipeline({}, arm.transport()), options);
+    make_executor(max_parallel);
+    password_file = dir.file("ssh-password");
+    bai2aml::testing::write_file(password_file, "s3cret-Passw0rd\n");
+  }
+
+  void make_executor(std::size_t max_parallel = 4) {
+    ExecutorOptions options;
+    options.max_parallel = max_parallel;
+    options.backoff_base = milliseconds(2);
+    options.backoff_cap = milliseconds(20);
+    options.next.default_poll = milliseconds(2);
+    executor = std::make_unique<Executor>(io, *client, *store, options);
+  }
+
+  template <class Pred>
+  void run_until(Pred pred) {
+    io.restart();
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!pred() && std::chrono::steady_clock::now() < give_up) {
+      if (io.stopped()) io.restart();  // ran out of work; a test may post more (held replies)
+      io.run_one_for(milliseconds(50));
+    }
+  }
+  void run_until_idle() {
+    run_until([&] { return executor->idle(); });
+  }
+
+  json compute_body() const {
+    json body = desired_compute_body();
+    body["properties"]["properties"]["userAccountCredentials"]["adminUserPassword"] =
+        translate::secret_file_ref(password_file);
+    return body;
+  }
+
+  std::vector<translate::DesiredResource> workspace_compute_job() const {
+    return {desired(translate::Kind::Workspace, kWs, desired_workspace_body()),
+            desired(translate::Kind::Compute, kCompute, compute_body(), {kWs}),
+            desired(translate::Kind::Job, kJob, desired_job_body(), {kCompute})};
+  }
+
+  std::vector<ObservedResource> observe() const {
+    std::vector<ObservedResource> out;
+    for (const auto& [key, body] : arm.resources) {
+      if (auto o = observed_from_arm(body)) out.push_back(*o);
+    }
+    return out;
+  }
+
+  ItemStatus status_of(const std::string& id) const {
+    for (const auto& s : executor->statuses()) {
+      if (id_key(s.id) == id_key(id)) return s;
+    }
+    FAIL("no status for " << id);
+    return {};
+  }
+};
+
+std::vector<std::string> write_paths(const FakeArm& arm, const std::string& method) {
+  std::vector<std::string> out;
+  for (const auto& r : arm.requests) {
+    if (r.method == method) out.push_back(r.path);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("executor: creates in dependency order - journalling each intent before it is sent") {
+  Rig rig;
+  std::vector<std::string> journalled_before_send;
+  rig.arm.on_write = [&](const FakeArm::Seen& seen) {
+    for (const auto& op : rig.store->operations_for(seen.path)) {
+      if (op.state == "intent" && op.method == seen.method) journalled_before_send.push_back(seen.path);
+    }
+  };
+  const auto desired = rig.workspace_compute_job();
+  const Plan plan = diff(desired, {}, DiffInputs{});
+  rig.executor->submit(plan.actions, {});
+  rig.run_until_idle();
+
+  CHECK(write_paths(rig.arm, "PUT") == std::vector<std::string>{kWs, kCompute, kJob});
+  CHECK(journalled_before_send == std::vector<std::string>{kWs, kCompute, kJob});
+  for (const auto& d : desired) {
+    const auto ops = rig.store->operations_for(d.id);
+    REQUIRE(ops.size() == 1);
+    CHECK(ops[0].state == "succeeded");
+    CHECK(ops[0].action == "create");
+    CHECK(ops[0].body_hash == body_hash(d.body));
+    CHECK(rig.status_of(d.id).phase == ItemPhase::Succeeded);
+  }
+  // The LROs were polled through their operation URL.
+  CHECK(rig.arm.count("GET", "/ops/") >= 3);
+  // The secret reached the wire only: resolved in the body sent, a reference everywhere else.
+  const auto sent = std::find_if(rig.arm.requests.begin(), rig.arm.requests.end(),
+                                 [](const FakeArm::Seen& s) { return s.method == "PUT" && s.path == kCompute; });
+  REQUIRE(sent != rig.arm.requests.end());
+  CHECK(sent->body["properties"]["properties"]["userAccountCredentials"]["adminUserPassword"] == "s3cret-Passw0rd");
+  CHECK(translate::is_secret_ref(plan.actions[1].body["properties"]["properties"]["userAccountCredentials"]["adminUserPassword"]));
+  for (const auto& op : rig.store->operations_for(kCompute)) CHECK(op.url.find("s3cret") == std::string::npos);
+
+  // Converged: the next cycle's diff is all noop and nothing more is sent.
+  const std::size_t before = rig.arm.requests.size();
+  DiffInputs in;
+  for (const auto& d : desired) in.last_applied_hash[d.id] = body_hash(d.body);
+  const Plan again = diff(desired, rig.observe(), in);
+  CHECK(std::all_of(again.actions.begin(), again.actions.end(), [](const Action& a) { return !a.writes(); }));
+  rig.executor->submit(again.actions, rig.observe());
+  rig.run_until_idle();
+  CHECK(rig.arm.requests.size() == before);
+}
+
+TEST_CASE("executor: a child waits for its parent - at most max_parallel requests are out") {
+  Rig rig(2);
+  rig.arm.async = false;
+  rig.arm.hold_replies = true;
+  std::vector<translate::DesiredResource> wanted = {desired(translate::Kind::Workspace, kWs, desired_workspace_body())};
+  for (int i = 0; i < 5; ++i) {
+    wanted.push_back(desired(translate::Kind::Datastore, kWs + "/datastores/ds" + std::to_string(i),
+                             desired_datastore_body(), {kWs}));
+  }
+  // The fixture's datastore key points at a file that does not exist here: drop it.
+  for (auto& d : wanted) {
+    if (d.kind == translate::Kind::Datastore) d.body["properties"]["credentials"]["secrets"].erase("key");
+  }
+  rig.executor->submit(diff(wanted, {}, DiffInputs{}).actions, {});
+  rig.run_until([&] { return rig.arm.held.size() == 1; });
+  rig.io.poll();
+  CHECK(rig.arm.requests.size() == 1);  // only the workspace: the datastores wait for it
+  rig.arm.release_one();
+  std::size_t max_out = 0;
+  rig.run_until([&] {
+    max_out = std::max(max_out, rig.arm.held.size());
+    if (!rig.arm.held.empty() && rig.io.poll() == 0) rig.arm.release_one();
+    return rig.executor->idle() && rig.arm.held.empty();
+  });
+  std::string dump;
+  for (const auto& st : rig.executor->statuses()) dump += st.id + " " + to_string(st.phase) + " " + st.last_error + "\n";
+  INFO(dump);
+  CHECK(rig.arm.count("PUT", "/datastores/") == 5);
+  CHECK(max_out == 2);
+}
+
+TEST_CASE("executor: a retryable error backs off and succeeds - the journal keeps every attempt") {
+  Rig rig;
+  rig.arm.faults["PUT " + kWs] = {{409, R"({"error":{"code":"Conflict","message":"another operation is running"}})"},
+                                  {503, R"({"error":{"code":"ServiceUnavailable","message":"try later"}})"}};
+  const auto d = desired(translate::Kind::Workspace, kWs, desired_workspace_body());
+  rig.executor->submit(diff({d}, {}, DiffInputs{}).actions, {});
+  rig.run_until([&] { return rig.executor->idle() && rig.status_of(kWs).phase == ItemPhase::Succeeded; });
+  CHECK(rig.arm.count("PUT") == 3);
+  const auto ops = rig.store->operations_for(kWs);
+  REQUIRE(ops.size() == 3);
+  CHECK(ops[0].state == "failed");
+  CHECK(ops[0].error_code == std::optional<std::string>("Conflict"));
+  CHECK(ops[1].error_code == std::optional<std::string>("ServiceUnavailable"));
+  CHECK(ops[2].state == "succeeded");
+  CHECK(rig.executor->findings().empty());
+}
+
+TEST_CASE("executor: a terminal error is a finding and is not retried until the spec changes") {
+  Rig rig;
+  rig.arm.faults["PUT " + kWs] = {{400, R"({"error":{"code":"InvalidParameter","message":"bad keyVault"}})"}};
+  auto d = desired(translate::Kind::Workspace, kWs, desired_workspace_body());
+  rig.executor->submit(diff({d}, {}, DiffInputs{}).actions, {});
+  rig.run_until_idle();
+  CHECK(rig.arm.count("PUT") == 1);
+  CHECK(rig.status_of(kWs).phase == ItemPhase::Failed);
+  const auto findings = rig.executor->findings();
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].code == "write-failed");
+  CHECK(findings[0].message.find("InvalidParameter") != std::string::npos);
+
+  // The same spec next cycle: still not sent.
+  rig.executor->submit(diff({d}, {}, DiffInputs{}).actions, {});
+  rig.run_until_idle();
+  CHECK(rig.arm.count("PUT") == 1);
+
+  // A changed spec is tried again (and succeeds).
+  d.body["properties"]["friendlyName"] = "fixed";
+  rig.executor->submit(diff({d}, {}, DiffInputs{}).actions, {});
+  rig.run_until([&] { return rig.executor->idle() && rig.status_of(kWs).phase == ItemPhase::Succeeded; });
+  CHECK(rig.arm.count("PUT") == 2);
+  CHECK(rig.executor->findings().empty());
+}
+
+TEST_CASE("executor: after a restart - a journalled operation is polled - not sent again") {
+  Rig rig;
+  rig.arm.lro_polls = 1000000;  // the operation does not finish before the "crash"
+  const auto d = desired(translate::Kind::Compute, kCompute, rig.compute_body());
+  ObservedResource ws{translate::Kind::Workspace, kWs, {{"properties", {{"provisioningState", "Succeeded"}}}}};
+  rig.executor->submit(diff({d}, {ws}, DiffInputs{}).actions, {ws});
+  rig.run_until([&] {
+    const auto ops = rig.store->operations_for(kCompute);
+    return !ops.empty() && ops.back().state == "polling";
+  });
+  REQUIRE(rig.store->open_operations().size() == 1);
+  CHECK(rig.store->open_operations()[0].poll_url.value_or("").find("/ops/") != std::string::npos);
+  rig.executor.reset();  // crash: the process is gone, the journal stays
+
+  rig.arm.finish_operations();
+  rig.make_executor();
+  CHECK(rig.executor->resume_journal() == 1);
+  rig.run_until([&] { return rig.executor->idle() && rig.store->open_operations().empty(); });
+  CHECK(rig.arm.count("PUT") == 1);  // never re-sent
+  CHECK(rig.store->operations_for(kCompute).back().state == "succeeded");
+}
+
+TEST_CASE("executor: an intent that never got an answer is abandoned and the PUT re-sent once") {
+  Rig rig;
+  state::Operation stale;
+  stale.resource_id = kWs;
+  stale.action = "create";
+  stale.method = "PUT";
+  stale.url = "https://arm.example" + kWs;
+  stale.body_hash = "whatever";
+  rig.store->journal_intent(stale);
+  CHECK(rig.executor->resume_journal() == 1);
+  rig.executor->submit(diff({desired(translate::Kind::Workspace, kWs, desired_workspace_body())}, {}, DiffInputs{}).actions, {});
+  rig.run_until([&] { return rig.executor->idle() && rig.store->open_operations().empty(); });
+  const auto ops = rig.store->operations_for(kWs);
+  REQUIRE(ops.size() == 2);
+  CHECK(ops[0].state == "abandoned");
+  CHECK(ops[1].state == "succeeded");
+  CHECK(rig.arm.count("PUT") == 1);
+}
+
+TEST_CASE("executor: a job the journal records as submitted is never submitted again") {
+  Rig rig;
+  state::Operation done_before;
+  done_before.resource_id = kJob;
+  done_before.action = "create";
+  done_before.method = "PUT";
+  done_before.url = "https://arm.example" + kJob;
+  done_before.body_hash = "h";
+  const auto op = rig.store->journal_intent(done_before);
+  rig.store->journal_finished(op, "succeeded", 201, std::nullopt, std::nullopt);
+
+  // Even handed a Create (e.g. a diff without the journal's submitted_jobs), nothing is sent.
+  Action create;
+  create.kind = ActionKind::Create;
+  create.resource_kind = translate::Kind::Job;
+  create.id = kJob;
+  create.method = "PUT";
+  create.body = desired_job_body();
+  create.desired_hash = body_hash(create.body);
+  rig.executor->submit({create}, {});
+  rig.run_until_idle();
+  CHECK(rig.arm.count("PUT") == 0);
+  CHECK(rig.status_of(kJob).phase == ItemPhase::Succeeded);
+}
+
+TEST_CASE("executor: replace deletes - waits for the deletion - then creates - retire deletes") {
+  Rig rig;
+  // Live: an owned compute with another VM size, and an owned datastore nobody wants.
+  json live_compute = desired_compute_body();
+  live_compute["id"] = kCompute;
+  live_compute["properties"]["properties"]["vmSize"] = "Standard_D2";
+  live_compute["properties"]["provisioningState"] = "Succeeded";
+  rig.arm.resources[ascii_lower(kCompute)] = live_compute;
+  json live_ds = desired_datastore_body();
+  live_ds["id"] = kDatastore;
+  rig.arm.resources[ascii_lower(kDatastore)] = live_ds;
+  ObservedResource ws{translate::Kind::Workspace, kWs, {{"properties", {{"provisioningState", "Succeeded"}}}}};
+  auto observed = rig.observe();
+  observed.push_back(ws);
+
+  config::Policy policy;
+  policy.replace = true;
+  policy.prune = true;
+  const auto d = desired(translate::Kind::Compute, kCompute, rig.compute_body(), {kWs});
+  DiffInputs in{policy, {}, {{kCompute, "old-spec"}}, {}};
+  const Plan plan = diff({d}, observed, in);
+  rig.executor->submit(plan.actions, observed);
+  rig.run_until([&] {
+    return rig.executor->idle() && rig.status_of(kCompute).phase == ItemPhase::Succeeded &&
+           rig.status_of(kDatastore).phase == ItemPhase::Succeeded;
+  });
+  std::vector<std::string> compute_writes;
+  for (const auto& r : rig.arm.requests) {
+    if (r.method != "GET" && r.path == kCompute) compute_writes.push_back(r.method);
+  }
+  CHECK(compute_writes == std::vector<std::string>{"DELETE", "PUT"});
+  CHECK(rig.arm.resources.count(ascii_lower(kCompute)) == 1);
+  CHECK(rig.arm.resources[ascii_lower(kCompute)]["properties"]["properties"]["vmSize"] == "Standard_NC6");
+  CHECK(rig.arm.resources.count(ascii_lower(kDatastore)) == 0);
+  std::vector<std::string> phases;
+  for (const auto& op : rig.store->operations_for(kCompute)) phases.push_back(op.action + ":" + op.state);
+  CHECK(phases == std::vector<std::string>{"replace-delete:succeeded", "replace-put:succeeded"});
+}
+
+TEST_CASE("executor: a missing secret file sends nothing and backs off - naming the file only") {
+  Rig rig;
+  json body = desired_compute_body();  // its password reference points at a file that does not exist
+  ObservedResource ws{translate::Kind::Workspace, kWs, {{"properties", {{"provisioningState", "Succeeded"}}}}};
+  rig.executor->submit(diff({desired(translate::Kind::Compute, kCompute, body, {kWs})}, {ws}, DiffInputs{}).actions, {ws});
+  rig.run_until([&] { return rig.status_of(kCompute).phase == ItemPhase::BackingOff; });
+  CHECK(rig.arm.count("PUT") == 0);
+  CHECK(rig.store->operations_for(kCompute).empty());  // nothing was about to be sent
+  CHECK(rig.status_of(kCompute).last_error.find("/run/credentials/ssh-password") != std::string::npos);
+  rig.executor->shut_down(milliseconds(100), [](bool) {});
+}
