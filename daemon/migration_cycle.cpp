@@ -229,6 +229,23 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     std::map<std::string, const reconcile::Action*> action_of;
     for (const auto& a : plan_.actions) action_of[reconcile::id_key(a.id)] = &a;
 
+    // What cannot proceed without a human blocks everything that depends on it, transitively
+    // (actions are in dependency order, parents first).
+    std::map<std::string, std::string> blocked_by;  // key -> the blocked dependency
+    for (const auto& a : plan_.actions)
+      if (a.kind == reconcile::ActionKind::Blocked || held_.count(reconcile::id_key(a.id))) blocked_by[reconcile::id_key(a.id)] = "";
+    for (const auto& [key, hash] : terminal_)
+      if (skip_.count(key)) blocked_by[key] = "";
+    for (const auto& a : plan_.actions) {
+      const auto key = reconcile::id_key(a.id);
+      if (!a.writes() || results_.count(key) || blocked_by.count(key)) continue;
+      for (const auto& dep : a.depends_on)
+        if (blocked_by.count(reconcile::id_key(dep))) {
+          blocked_by[key] = dep;
+          break;
+        }
+    }
+
     std::int64_t remaining = 0, terminal = 0;
     std::optional<std::chrono::milliseconds> wake;
     auto want_wake = [&](std::chrono::milliseconds d) { wake = wake ? std::min(*wake, d) : d; };
@@ -279,6 +296,10 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
             if (st.next_attempt_at && parse_rfc3339(*st.next_attempt_at, next))
               want_wake(std::max<std::chrono::milliseconds>(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(next - now)));
           }
+        } else if (blocked_by.count(key) && !blocked_by[key].empty()) {
+          st.state = "blocked";
+          st.reason = "DependencyBlocked";
+          st.message = "waits for " + blocked_by[key] + ", which is blocked";
         } else if (action && action->writes()) {
           st.state = "pending";  // its dependencies are not ready yet, or the pass was stopped
           st.reason = "Waiting";

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine lacks, then configures and builds bai2aml.
-#   scripts/setup.sh [--sanitize] [--build-dir DIR]
+#   scripts/setup.sh [--sanitize] [--build-dir DIR] [--binaries-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_dir=build
 cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sanitize) cmake_args+=(-DBAI2AML_SANITIZE=ON); build_dir=build-sanitize ;;
     --build-dir) build_dir="$2"; shift ;;
+    --binaries-only) targets=(--target bai2aml bai2aml-emulator) ;;
     *) echo "setup.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -31,5 +33,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null
-cmake --build "$build_dir" -j"$(nproc)"
+cmake --build "$build_dir" -j"$(nproc)" "${targets[@]}"
 echo "setup: built in $build_dir"

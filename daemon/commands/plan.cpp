@@ -1,29 +1,103 @@
+// bai2aml plan: reads the source and the live AML state, prints the actions and findings; changes
+// nothing (no write reaches Azure, nothing is written to the database). With source.inventory_file
+// and no reachable target it still works offline: every resource is then shown as to be created.
 #include <cstdio>
+#include <map>
 
+#include "azure/sync_arm_client.hpp"
 #include "daemon/commands/commands.hpp"
 #include "daemon/commands/load_config.hpp"
 #include "daemon/commands/source_inventory.hpp"
+#include "reconcile/arm_id.hpp"
+#include "reconcile/diff.hpp"
+#include "reconcile/observer.hpp"
 #include "translate/render.hpp"
 #include "translate/translate.hpp"
 
 namespace bai2aml::daemon::commands {
+namespace {
+
+// The live AML state, or the reason it could not be observed.
+azure::Result<reconcile::Observation> observe(azure::SyncArmClient& client, const config::Config& cfg,
+                                              const translate::Translation& t) {
+  std::set<std::string> version_containers;
+  for (const auto& d : t.resources)
+    if (d.kind == translate::Kind::EnvironmentVersion) version_containers.insert(reconcile::parent_of(d.id));
+  reconcile::Observer observer(client.async());
+  const std::string rg = "/subscriptions/" + cfg.target.subscription_id + "/resourceGroups/" + cfg.target.resource_group;
+  auto r = client.run<reconcile::Observation>([&](std::function<void(azure::Result<reconcile::Observation>)> cb) {
+    observer.observe(rg, version_containers, [cb](reconcile::Observation o) { cb(std::move(o)); });
+  });
+  if (r.ok() && !r.value().complete()) {
+    azure::ArmError e;
+    e.code = "ObservationIncomplete";
+    e.message = r.value().errors.empty() ? "the workspaces could not be listed" : r.value().errors.front();
+    return e;
+  }
+  return r;
+}
+
+}  // namespace
 
 int plan(const CommandLine& cl) {
   auto cfg = load_config_or_report(cl.config_path);
   if (!cfg) return kExitUsage;
-  auto source = read_source(*cfg, nullptr);
+  azure::SyncArmClient client(cfg->azure);
+  auto source = read_source(*cfg, &client);
   if (!source.ok) {
     std::fprintf(stderr, "bai2aml plan: cannot read the Batch AI inventory: %s\n", source.error.c_str());
     return kExitRuntimeFailure;
   }
   auto problems = translate::validate_mapping(source.inventory.resources, *cfg);
   if (!problems.empty()) {
-    for (const auto& p : problems) std::fprintf(stderr, "%s: error: %s: %s\n", cl.config_path.c_str(), p.path.c_str(), p.message.c_str());
+    for (const auto& p : problems)
+      std::fprintf(stderr, "%s: error: %s: %s\n", cl.config_path.c_str(), p.path.c_str(), p.message.c_str());
     return kExitUsage;
   }
   const auto translation = translate::translate(source.inventory.resources, *cfg);
-  if (cl.json) std::printf("%s\n", translate::translation_to_json(translation).dump(2).c_str());
-  else std::fputs(translate::render_translation_text(translation).c_str(), stdout);
+
+  auto observation = observe(client, *cfg, translation);
+  std::vector<reconcile::ObservedResource> observed;
+  std::string observe_error;
+  if (observation.ok()) observed = observation.value().resources;
+  else observe_error = observation.error().to_string();
+  reconcile::DiffInputs inputs;
+  inputs.policy = cfg->policy;
+  for (const auto& id : reconcile::computes_with_active_jobs(observed)) inputs.computes_with_active_jobs.insert(id);
+  auto plan = reconcile::diff(translation.resources, observed, inputs);
+
+  std::map<std::string, int> counts;
+  for (const auto& a : plan.actions) ++counts[reconcile::to_string(a.kind)];
+  if (cl.json) {
+    auto doc = translate::translation_to_json(translation);
+    doc["target_observed"] = observe_error.empty();
+    if (!observe_error.empty()) doc["target_error"] = observe_error;
+    doc["action_counts"] = counts;
+    doc["actions"] = nlohmann::json::array();
+    for (const auto& a : plan.actions)
+      doc["actions"].push_back({{"action", reconcile::to_string(a.kind)},
+                                {"kind", translate::to_string(a.resource_kind)},
+                                {"id", a.id},
+                                {"method", a.method},
+                                {"reason", a.reason}});
+    doc["diff_findings"] = nlohmann::json::array();
+    for (const auto& f : plan.findings)
+      doc["diff_findings"].push_back({{"code", f.code}, {"severity", translate::to_string(f.severity)},
+                                      {"source_id", f.source_id}, {"message", f.message}, {"remedy", f.remedy}});
+    std::printf("%s\n", doc.dump(2).c_str());
+    return kExitOk;
+  }
+  std::fputs(translate::render_translation_text(translation).c_str(), stdout);
+  std::printf("\nActions against the live AML state");
+  if (!observe_error.empty()) std::printf(" (target not observed: %s; every resource shown as to create)", observe_error.c_str());
+  std::printf(":\n");
+  for (const auto& [k, n] : counts) std::printf("  %-8s %d\n", k.c_str(), n);
+  for (const auto& a : plan.actions)
+    if (a.kind != reconcile::ActionKind::Noop)
+      std::printf("  %-8s %-11s %s%s%s\n", reconcile::to_string(a.kind), translate::to_string(a.resource_kind), a.id.c_str(),
+                  a.reason.empty() ? "" : "  # ", a.reason.c_str());
+  for (const auto& f : plan.findings)
+    std::printf("  [%s] %s %s: %s\n", translate::to_string(f.severity), f.code.c_str(), f.source_id.c_str(), f.message.c_str());
   return kExitOk;
 }
 
