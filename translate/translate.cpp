@@ -436,6 +436,14 @@ Translation translate(const std::vector<json>& batchai_resources, const config::
   return Translator(batchai_resources, cfg).run();
 }
 
+Translation translate(const std::vector<json>& batchai_resources, const config::Config& cfg,
+                      std::vector<ConfigProblem>& problems) {
+  Translator t(batchai_resources, cfg);
+  Translation out = t.run();
+  problems = t.problems();
+  return out;
+}
+
 std::vector<ConfigProblem> validate_mapping(const std::vector<json>& batchai_resources, const config::Config& cfg) {
   // The very names translate() assigns: job names only collide among jobs that are migrated.
   Translator t(batchai_resources, cfg);

@@ -20,6 +20,10 @@ inline constexpr const char* kDefaultJobImage = "mcr.microsoft.com/azureml/openm
 // `batchai_resources`: ARM objects exactly as GET/LIST return them (each with its full id).
 Translation translate(const std::vector<nlohmann::json>& batchai_resources, const config::Config& cfg);
 
+// Both at once, in one pass: what the daemon needs every cycle (validate_mapping alone translates too).
+Translation translate(const std::vector<nlohmann::json>& batchai_resources, const config::Config& cfg,
+                      std::vector<ConfigProblem>& problems);
+
 // Overrides in mapping.names / mapping.workspace_names that break an AML naming rule or collide
 // with another name in their scope. Empty = the mapping is usable. Sorted by path.
 std::vector<ConfigProblem> validate_mapping(const std::vector<nlohmann::json>& batchai_resources,

@@ -3,6 +3,7 @@
 
 #include "tests/translate/fixtures.hpp"
 #include "translate/names.hpp"
+#include "translate/render.hpp"
 #include "translate/translate.hpp"
 
 namespace config = bai2aml::config;
@@ -79,6 +80,10 @@ TEST_CASE("an override that breaks a naming rule or collides is a config problem
     cfg.mapping.names = r.names;
     cfg.mapping.workspace_names = r.workspace_names;
     const auto problems = validate_mapping(res, cfg);
+    std::vector<ConfigProblem> same;
+    const Translation once = translate(res, cfg, same);
+    CHECK(same.size() == problems.size());
+    CHECK(translation_to_json(once) == translation_to_json(translate(res, cfg)));
     bool found = false;
     for (const auto& p : problems) found = found || (p.path == r.path && p.message.find(r.message_part) != std::string::npos);
     CHECK(found);
