@@ -8,6 +8,7 @@
 #include "reconcile/body_hash.hpp"
 #include "reconcile/normalize.hpp"
 #include "reconcile/order.hpp"
+#include "reconcile/quota.hpp"
 #include "reconcile/text.hpp"
 
 namespace bai2aml::reconcile {
@@ -137,6 +138,18 @@ class Planner {
     for (const auto& c : computes_with_active_jobs(observed)) busy_computes_.insert(c);
     for (const auto& [id, hash] : inputs.last_applied_hash) last_applied_[id_key(id)] = hash;
     for (const auto& id : inputs.submitted_jobs) submitted_.insert(id_key(id));
+    for (const auto& id : inputs.unobserved_scopes) unobserved_.insert(id_key(id));
+  }
+
+  // At or under a scope whose LIST failed this cycle.
+  bool unobserved(const std::string& key) const {
+    for (const auto& scope : unobserved_) {
+      if (key == scope || (key.size() > scope.size() && key.compare(0, scope.size(), scope) == 0 &&
+                           key[scope.size()] == '/')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Plan run(const std::vector<translate::DesiredResource>& desired) {
@@ -190,6 +203,10 @@ class Planner {
     Action a = base(d);
     const std::string key = id_key(d.id);
     const auto it = observed_.find(key);
+    if (it == observed_.end() && unobserved(key)) {
+      push(std::move(a), ActionKind::Blocked, "", nullptr, "not observed this cycle (a LIST failed); retried next cycle");
+      return;
+    }
     if (it == observed_.end()) {
       if (d.kind == Kind::Job && submitted_.count(key)) {
         finding("job-not-resubmitted", Severity::Warning, source_of(d),
@@ -361,6 +378,7 @@ class Planner {
     std::vector<const ObservedResource*> undesired;
     for (const auto& [key, o] : observed_) {
       if (desired_keys.count(key) || !is_owned(*o)) continue;
+      if (unobserved(key)) continue;  // its children were not all seen: deciding to delete would be blind
       undesired.push_back(o);
     }
     std::map<std::string, std::string> blocked;  // key -> why
@@ -428,10 +446,28 @@ class Planner {
   std::set<std::string> busy_computes_;
   std::map<std::string, std::string> last_applied_;
   std::set<std::string> submitted_;
+  std::set<std::string> unobserved_;
   Plan plan_;
 };
 
 }  // namespace
+
+void hold_for_quota(Plan& plan, const QuotaCheck& check) {
+  std::set<std::string> held;
+  for (const auto& id : check.held) held.insert(id_key(id));
+  for (auto& a : plan.actions) {
+    if (a.resource_kind != Kind::Compute || !held.count(id_key(a.id))) continue;
+    if (a.kind != ActionKind::Create && a.kind != ActionKind::Replace) continue;
+    a.kind = ActionKind::Blocked;
+    a.method.clear();
+    a.body = nullptr;
+    a.reason = "held by the quota pre-flight";
+  }
+  plan.findings.insert(plan.findings.end(), check.findings.begin(), check.findings.end());
+  std::stable_sort(plan.findings.begin(), plan.findings.end(), [](const translate::Finding& x, const translate::Finding& y) {
+    return std::tie(x.source_id, x.code) < std::tie(y.source_id, y.code);
+  });
+}
 
 Plan diff(const std::vector<translate::DesiredResource>& desired, const std::vector<ObservedResource>& observed,
           const DiffInputs& inputs) {

@@ -37,7 +37,11 @@ struct DiffInputs {
   std::map<std::string, std::string> last_applied_hash;
   // Job ids the journal records as submitted: never created again, even when no longer observed.
   std::set<std::string> submitted_jobs;
+  // Ids (workspaces, environments) whose LIST failed this cycle (Observation::incomplete): nothing
+  // at or under them is created or retired, since "not observed" there does not mean "absent".
+  std::set<std::string> unobserved_scopes;
 };
+
 
 struct Plan {
   std::vector<Action> actions;               // dependency order (order.hpp), then id
@@ -46,5 +50,10 @@ struct Plan {
 
 Plan diff(const std::vector<translate::DesiredResource>& desired, const std::vector<ObservedResource>& observed,
           const DiffInputs& inputs);
+
+// Turns the Create/Replace of computes that check_quota() held into Blocked actions, adding its
+// findings to the plan. (quota.hpp computes which; this applies it.)
+struct QuotaCheck;
+void hold_for_quota(Plan& plan, const QuotaCheck& check);
 
 }  // namespace bai2aml::reconcile

@@ -140,14 +140,14 @@ TEST_CASE("compute: an immutable change is replaced only with policy.replace and
     obs.body["properties"]["properties"][row.field] = row.value;  // as the live resource has it
 
     config::Policy no_replace;
-    const Plan blocked = diff({d}, {obs}, DiffInputs{no_replace, {}, {{kCompute, "0000"}}, {}});
+    const Plan blocked = diff({d}, {obs}, DiffInputs{no_replace, {}, {{kCompute, "0000"}}, {}, {}});
     CHECK(action_for(blocked, kCompute).kind == ActionKind::Blocked);
     CHECK_FALSE(action_for(blocked, kCompute).writes());
     CHECK(has_finding(blocked, "replacement-required"));
 
     config::Policy replace;
     replace.replace = true;
-    const Plan replaced = diff({d}, {obs}, DiffInputs{replace, {}, {{kCompute, "0000"}}, {}});
+    const Plan replaced = diff({d}, {obs}, DiffInputs{replace, {}, {{kCompute, "0000"}}, {}, {}});
     const Action& a = action_for(replaced, kCompute);
     CHECK(a.kind == ActionKind::Replace);
     CHECK(a.method == "PUT");
@@ -155,12 +155,12 @@ TEST_CASE("compute: an immutable change is replaced only with policy.replace and
     CHECK_FALSE(has_finding(replaced, "replacement-required"));
 
     // Active jobs on the compute (given, or seen among the observed jobs) hold the replacement.
-    const Plan busy = diff({d}, {obs}, DiffInputs{replace, {kCompute}, {{kCompute, "0000"}}, {}});
+    const Plan busy = diff({d}, {obs}, DiffInputs{replace, {kCompute}, {{kCompute, "0000"}}, {}, {}});
     CHECK(action_for(busy, kCompute).kind == ActionKind::Blocked);
     CHECK(has_finding(busy, "replacement-required"));
     json running = desired_job_body();
     const Plan busy2 = diff({d}, {obs, observed(Kind::Job, kWs + "/jobs/other", running)},
-                            DiffInputs{replace, {}, {{kCompute, "0000"}}, {}});
+                            DiffInputs{replace, {}, {{kCompute, "0000"}}, {}, {}});
     CHECK(action_for(busy2, kCompute).kind == ActionKind::Blocked);
   }
 }
@@ -238,7 +238,7 @@ TEST_CASE("jobs are never re-sent: a finished job - a changed spec - a journalle
     obs.body["properties"]["status"] = status;
     config::Policy all;
     all.replace = all.adopt = all.prune = true;
-    const Plan plan = diff({d}, {obs}, DiffInputs{all, {}, {}, {}});
+    const Plan plan = diff({d}, {obs}, DiffInputs{all, {}, {}, {}, {}});
     CHECK(action_for(plan, kJob).kind == ActionKind::Noop);
     CHECK(has_finding(plan, "job-spec-changed"));
   }
@@ -286,7 +286,7 @@ TEST_CASE("unowned resources are never written unless adopted - an unowned works
       policy.replace = true;
       policy.prune = true;
       const auto obs = observed(c.kind, c.id, unowned(c.kind, c.body));
-      const Plan plan = diff({desired(c.kind, c.id, c.body)}, {obs}, DiffInputs{policy, {}, {}, {}});
+      const Plan plan = diff({desired(c.kind, c.id, c.body)}, {obs}, DiffInputs{policy, {}, {}, {}, {}});
       const Action& a = action_for(plan, c.id);
       if (c.kind == Kind::Workspace) {
         CHECK(a.kind == ActionKind::Noop);
@@ -308,7 +308,7 @@ TEST_CASE("unowned resources are never written unless adopted - an unowned works
   config::Policy prune;
   prune.prune = true;
   const Plan plan = diff({}, {observed(Kind::Compute, kCompute, unowned(Kind::Compute, desired_compute_body()))},
-                         DiffInputs{prune, {}, {}, {}});
+                         DiffInputs{prune, {}, {}, {}, {}});
   CHECK(plan.actions.empty());
 }
 
@@ -319,7 +319,7 @@ TEST_CASE("adopting over an immutable mismatch is blocked") {
   auto theirs = observed(Kind::Compute, kCompute, unowned(Kind::Compute, desired_compute_body()));
   theirs.body["properties"]["properties"]["vmSize"] = "Standard_D2";
   const Plan plan = diff({desired(Kind::Compute, kCompute, desired_compute_body())}, {theirs},
-                         DiffInputs{adopt, {}, {}, {}});
+                         DiffInputs{adopt, {}, {}, {}, {}});
   CHECK(action_for(plan, kCompute).kind == ActionKind::Blocked);
   CHECK(has_finding(plan, "replacement-required"));
 }
@@ -345,7 +345,7 @@ TEST_CASE("retire: owned and undesired with prune - children first - never jobs 
   prune.prune = true;
 
   SECTION("prune retires everything, the workspace after its children") {
-    const Plan plan = diff({}, live, DiffInputs{prune, {}, {}, {}});
+    const Plan plan = diff({}, live, DiffInputs{prune, {}, {}, {}, {}});
     REQUIRE(plan.actions.size() == 4);
     for (const auto& a : plan.actions) {
       CHECK(a.kind == ActionKind::Retire);
@@ -361,13 +361,13 @@ TEST_CASE("retire: owned and undesired with prune - children first - never jobs 
   SECTION("without prune nothing is deleted") {
     config::Policy keep;
     keep.prune = false;
-    const Plan plan = diff({}, live, DiffInputs{keep, {}, {}, {}});
+    const Plan plan = diff({}, live, DiffInputs{keep, {}, {}, {}, {}});
     for (const auto& a : plan.actions) CHECK(a.kind == ActionKind::Noop);
   }
   SECTION("a compute with active jobs is kept, and so is its workspace") {
     auto with_job = live;
     with_job.push_back(observed(Kind::Job, kJob, desired_job_body()));  // Running, owned, not desired
-    const Plan plan = diff({}, with_job, DiffInputs{prune, {}, {}, {}});
+    const Plan plan = diff({}, with_job, DiffInputs{prune, {}, {}, {}, {}});
     CHECK(action_for(plan, kJob).kind == ActionKind::Noop);
     CHECK(action_for(plan, kCompute).kind == ActionKind::Blocked);
     CHECK(action_for(plan, kWs).kind == ActionKind::Blocked);
@@ -378,7 +378,7 @@ TEST_CASE("retire: owned and undesired with prune - children first - never jobs 
     auto with_theirs = live;
     with_theirs.push_back(
         observed(Kind::Datastore, kDatastore, unowned(Kind::Datastore, desired_datastore_body())));
-    const Plan plan = diff({}, with_theirs, DiffInputs{prune, {}, {}, {}});
+    const Plan plan = diff({}, with_theirs, DiffInputs{prune, {}, {}, {}, {}});
     CHECK(action_for(plan, kWs).kind == ActionKind::Blocked);
     CHECK(action_for(plan, kCompute).kind == ActionKind::Retire);
     CHECK(std::none_of(plan.actions.begin(), plan.actions.end(),
@@ -406,4 +406,22 @@ TEST_CASE("ids match case-insensitively and the plan is in dependency order") {
   CHECK(kinds == std::vector<Kind>{Kind::Workspace, Kind::Compute, Kind::Datastore, Kind::EnvironmentVersion,
                                    Kind::Job});
   CHECK(has_finding(plan, "duplicate-desired"));
+}
+
+TEST_CASE("a scope whose LIST failed is neither created into nor retired from") {
+  config::Policy prune;
+  prune.prune = true;
+  DiffInputs in{prune, {}, {}, {}, {}};
+  in.unobserved_scopes.insert(kWs);
+  // The compute LIST of ws1 failed: the compute is not seen, yet it may well exist.
+  const Plan plan = diff({desired(Kind::Compute, kCompute, desired_compute_body(), {kWs}),
+                          desired(Kind::Workspace, kWs, desired_workspace_body())},
+                         {observed(Kind::Workspace, kWs, desired_workspace_body()),
+                          observed(Kind::Datastore, kDatastore, desired_datastore_body())},
+                         in);
+  CHECK(action_for(plan, kCompute).kind == ActionKind::Blocked);
+  CHECK_FALSE(action_for(plan, kCompute).writes());
+  CHECK(action_for(plan, kWs).kind == ActionKind::Noop);  // observed itself: compared as usual
+  CHECK(std::none_of(plan.actions.begin(), plan.actions.end(),
+                     [](const Action& a) { return a.kind == ActionKind::Retire; }));
 }

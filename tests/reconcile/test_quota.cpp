@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fixtures.hpp"
+#include "reconcile/diff.hpp"
 #include "reconcile/quota.hpp"
 #include "tests/support/support.hpp"
 
@@ -131,4 +132,22 @@ TEST_CASE("quota: odd API responses give a clear result - never a crash") {
   json body = json::object();
   const auto bare = check_quota({desired(translate::Kind::Compute, kCompute, body)}, vm_sizes(), spec_usages());
   CHECK(bare.held.size() == 1);
+}
+
+TEST_CASE("hold_for_quota blocks the held compute creations and adds the findings") {
+  const auto big = compute("nc", "Standard_NC6", 3);
+  const auto small = compute("ds", "Standard_DS2_v2", 1);
+  Plan plan = diff({big, small}, {}, DiffInputs{});
+  const auto q = check_quota({big, small}, vm_sizes(), spec_usages());
+  hold_for_quota(plan, q);
+  for (const auto& a : plan.actions) {
+    INFO(a.id);
+    if (a.id == big.id) {
+      CHECK(a.kind == ActionKind::Blocked);
+      CHECK_FALSE(a.writes());
+    } else {
+      CHECK(a.kind == ActionKind::Create);
+    }
+  }
+  CHECK(finding(QuotaCheck{{}, {}, plan.findings}, "quota-insufficient"));
 }
