@@ -4,16 +4,17 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <set>
 
 #include "azure/arm_client.hpp"
 #include "azure/batchai_reader.hpp"
 #include "azure/request_counters.hpp"
-#include "daemon/action_executor.hpp"
 #include "daemon/cutoff.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/diff.hpp"
+#include "reconcile/executor.hpp"
 #include "reconcile/observer.hpp"
 #include "reconcile/quota.hpp"
 #include "state/content_hash.hpp"
@@ -25,12 +26,6 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-// Backoff of a resource whose last write failed (retryable): 2 s doubling to 5 min.
-std::chrono::milliseconds backoff_for(int failures) {
-  const int exp = std::min(failures, 9);
-  return std::min<std::chrono::milliseconds>(2000ms * (1 << exp), 5min);
-}
 
 bool same_azure(const config::Azure& a, const config::Azure& b) {
   return a.arm_endpoint == b.arm_endpoint && a.authority == b.authority && a.allow_insecure_loopback == b.allow_insecure_loopback &&
@@ -56,8 +51,12 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     running_ = true;
     done_ = std::move(done);
     if (!cfg_ || !client_ || !same_azure(cfg_->azure, next_cfg_->azure)) {
+      executor_.reset();  // it holds a reference to the client it replaces
       client_ = std::make_unique<azure::ArmClient>(io_, next_cfg_->azure, azure::ArmClientOptions{}, counters_);
-      executor_ = std::make_unique<ActionExecutor>(*client_, store_, next_cfg_->azure.max_parallel);
+      reconcile::ExecutorOptions options;
+      options.max_parallel = static_cast<std::size_t>(next_cfg_->azure.max_parallel);
+      executor_ = std::make_unique<reconcile::Executor>(io_, *client_, store_, options);
+      resume_pending_ = true;
     }
     cfg_ = next_cfg_;
     report_ = {};
@@ -127,11 +126,13 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       store_.replace_desired(translation_.resources);
       store_.replace_findings("translate", translation_.findings);
     });
-    auto self = shared_from_this();
-    executor_->resume_open_operations([self](int resumed) {
-      if (resumed > 0) spdlog::info("{} journalled operation(s) resumed", resumed);
-      self->observe();
-    });
+    if (resume_pending_) {
+      // Operations a previous process left open are polled to their end (or re-sent) first.
+      resume_pending_ = false;
+      if (const auto resumed = executor_->resume_journal(); resumed > 0)
+        spdlog::info("{} journalled operation(s) resumed", resumed);
+    }
+    observe();
   }
 
   // 3. Observe the live AML state, LIST per collection. The diff acts only on a complete
@@ -188,57 +189,69 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
                                       spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
                                       return self->execute();
                                     }
-                                    auto check = reconcile::check_quota(new_computes, q.vm_sizes, q.usages);
-                                    for (const auto& id : check.held) self->held_.insert(reconcile::id_key(id));
-                                    for (auto& f : check.findings) self->plan_.findings.push_back(std::move(f));
+                                    reconcile::hold_for_quota(
+                                        self->plan_, reconcile::check_quota(new_computes, q.vm_sizes, q.usages));
                                     self->execute();
                                   });
   }
 
-  // 5. Carry out the ready actions, journal first; resources in backoff wait for their time.
+  // 5. Hand the plan to the executor (journal first, dependency order, per-resource backoff) and
+  //    end the pass when nothing is queued, in flight or polling any more.
   void execute() {
-    store_.replace_findings("reconcile", plan_.findings);
-    std::set<std::string> skip = held_;
-    const auto now = Clock::now();
-    for (const auto& st : store_.statuses()) {
-      TimePoint next;
-      if (st.next_attempt_at && parse_rfc3339(*st.next_attempt_at, next) && next > now) skip.insert(reconcile::id_key(st.id));
-      if (st.state == "failed" && st.reason.rfind("Terminal:", 0) == 0) terminal_[reconcile::id_key(st.id)] = st.spec_hash;
+    executor_->submit(plan_.actions, observed_);
+    wait_until_quiet();
+  }
+
+  bool quiet() const {
+    for (const auto& st : executor_->statuses())
+      if (st.phase == reconcile::ItemPhase::Queued || st.phase == reconcile::ItemPhase::InFlight ||
+          st.phase == reconcile::ItemPhase::Polling)
+        return false;
+    return true;
+  }
+
+  void wait_until_quiet() {
+    if (stopping_) {
+      auto self = shared_from_this();
+      executor_->shut_down(std::chrono::seconds(20), [self](bool) { self->record_statuses(); });
+      return;
     }
-    // A terminal failure is not retried until the desired spec changes.
-    std::map<std::string, std::string> spec_hash;
-    for (const auto& d : translation_.resources) spec_hash[reconcile::id_key(d.id)] = state::json_hash(d.body);
-    for (const auto& [key, hash] : terminal_)
-      if (spec_hash.count(key) && spec_hash[key] == hash) skip.insert(key);
-    skip_ = skip;
+    if (quiet()) return record_statuses();
     auto self = shared_from_this();
-    executor_->execute(plan_.actions, reconcile::ready_index(observed_), skip, [self] { return self->stopping_; },
-                       [self](ActionResults results) {
-                         self->results_ = std::move(results);
-                         self->record_statuses();
-                       });
+    quiet_timer_.expires_after(20ms);
+    quiet_timer_.async_wait([self](const boost::system::error_code& ec) {
+      if (ec) return;
+      self->wait_until_quiet();
+    });
   }
 
   // 6. Every desired resource's status, and the pass's report.
   void record_statuses() {
     const auto now = Clock::now();
+    auto findings = plan_.findings;
+    for (auto& f : executor_->findings()) findings.push_back(std::move(f));
+    store_.replace_findings("reconcile", findings);
+
     std::map<std::string, const reconcile::ObservedResource*> observed;
     for (const auto& o : observed_) observed[reconcile::id_key(o.id)] = &o;
-    std::map<std::string, state::ResourceStatus> previous;
-    for (const auto& st : store_.statuses()) previous[reconcile::id_key(st.id)] = st;
+    std::map<std::string, reconcile::ItemStatus> item_of;
+    for (const auto& st : executor_->statuses()) item_of[reconcile::id_key(st.id)] = st;
     std::map<std::string, const reconcile::Action*> action_of;
     for (const auto& a : plan_.actions) action_of[reconcile::id_key(a.id)] = &a;
 
     // What cannot proceed without a human blocks everything that depends on it, transitively
     // (actions are in dependency order, parents first).
-    std::map<std::string, std::string> blocked_by;  // key -> the blocked dependency
-    for (const auto& a : plan_.actions)
-      if (a.kind == reconcile::ActionKind::Blocked || held_.count(reconcile::id_key(a.id))) blocked_by[reconcile::id_key(a.id)] = "";
-    for (const auto& [key, hash] : terminal_)
-      if (skip_.count(key)) blocked_by[key] = "";
+    std::map<std::string, std::string> blocked_by;  // key -> the blocked dependency ("" for itself)
     for (const auto& a : plan_.actions) {
       const auto key = reconcile::id_key(a.id);
-      if (!a.writes() || results_.count(key) || blocked_by.count(key)) continue;
+      const auto item = item_of.find(key);
+      if (a.kind == reconcile::ActionKind::Blocked ||
+          (item != item_of.end() && item->second.phase == reconcile::ItemPhase::Failed))
+        blocked_by[key] = "";
+    }
+    for (const auto& a : plan_.actions) {
+      const auto key = reconcile::id_key(a.id);
+      if (blocked_by.count(key)) continue;
       for (const auto& dep : a.depends_on)
         if (blocked_by.count(reconcile::id_key(dep))) {
           blocked_by[key] = dep;
@@ -256,52 +269,36 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
         st.id = d.id;
         st.kind = translate::to_string(d.kind);
         st.spec_hash = state::json_hash(d.body);
-        const auto prev = previous.count(key) ? previous[key] : state::ResourceStatus{};
         const auto* action = action_of.count(key) ? action_of[key] : nullptr;
-        const auto result = results_.find(key);
-        if (result != results_.end()) {
-          if (result->second.succeeded) {
-            st.state = "in_sync";
-            st.reason = "Succeeded";
-          } else if (result->second.retryable) {
-            st.state = "failed";
-            st.reason = result->second.code;
-            st.message = result->second.message;
-            st.failures = prev.failures + 1;
-            const auto delay = backoff_for(st.failures);
-            st.next_attempt_at = format_rfc3339(now + delay);
-            want_wake(delay);
-            ++remaining;
-          } else {
-            st.state = "failed";
-            st.reason = "Terminal:" + result->second.code;
-            st.message = result->second.message;
-            st.failures = prev.failures + 1;
-            ++terminal;
-          }
+        const auto item = item_of.find(key);
+        // Queued stands for "no executor item": the checks below only ask about the other phases.
+        const auto phase = item == item_of.end() ? reconcile::ItemPhase::Queued : item->second.phase;
+        if (phase == reconcile::ItemPhase::Failed) {
+          st.state = "failed";
+          st.reason = "TerminalError";
+          st.message = item->second.last_error;
+          st.failures = item->second.failures;
+          ++terminal;
+        } else if (phase == reconcile::ItemPhase::BackingOff) {
+          st.state = "failed";
+          st.reason = "RetryingAfterError";
+          st.message = item->second.last_error;
+          st.failures = item->second.failures;
+          ++remaining;
+          want_wake(1s);
         } else if (action && action->kind == reconcile::ActionKind::Blocked) {
           st.state = "blocked";
           st.reason = "Blocked";
           st.message = action->reason;
-        } else if (held_.count(key)) {
-          st.state = "blocked";
-          st.reason = "QuotaHold";
-          st.message = "held by the quota pre-flight; see the quota findings";
-        } else if (skip_.count(key) && prev.state == "failed") {
-          st = prev;  // still waiting for its backoff, or terminal until the spec changes
-          if (st.reason.rfind("Terminal:", 0) == 0) ++terminal;
-          else {
-            ++remaining;
-            TimePoint next;
-            if (st.next_attempt_at && parse_rfc3339(*st.next_attempt_at, next))
-              want_wake(std::max<std::chrono::milliseconds>(0ms, std::chrono::duration_cast<std::chrono::milliseconds>(next - now)));
-          }
-        } else if (blocked_by.count(key) && !blocked_by[key].empty()) {
+        } else if (blocked_by.count(key)) {
           st.state = "blocked";
           st.reason = "DependencyBlocked";
           st.message = "waits for " + blocked_by[key] + ", which is blocked";
+        } else if (phase == reconcile::ItemPhase::Succeeded) {
+          st.state = "in_sync";
+          st.reason = "Succeeded";
         } else if (action && action->writes()) {
-          st.state = "pending";  // its dependencies are not ready yet, or the pass was stopped
+          st.state = "pending";  // waiting for a dependency, or the pass was stopped
           st.reason = "Waiting";
           st.message = action->reason;
           ++remaining;
@@ -320,8 +317,8 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       }
       for (const auto& a : plan_.actions) {
         if (a.kind != reconcile::ActionKind::Retire) continue;
-        auto r = results_.find(reconcile::id_key(a.id));
-        if (r == results_.end() || !r->second.succeeded) continue;
+        auto item = item_of.find(reconcile::id_key(a.id));
+        if (item == item_of.end() || item->second.phase != reconcile::ItemPhase::Succeeded) continue;
         store_.put_status({a.id, translate::to_string(a.resource_kind), "retired", "Pruned", a.reason, "", 0, std::nullopt,
                            format_rfc3339(now)});
       }
@@ -329,8 +326,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     report_.remaining = remaining;
     report_.terminal_failures = terminal;
     report_.wake_after = wake;
-    const bool converged = remaining == 0 && terminal == 0;
-    finish(converged ? Phase::Converged : Phase::Converging, std::nullopt);
+    finish(remaining == 0 && terminal == 0 ? Phase::Converged : Phase::Converging, std::nullopt);
   }
 
   void finish(Phase phase, std::optional<std::string> error) {
@@ -348,10 +344,6 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     translation_ = {};
     observed_.clear();
     plan_ = {};
-    results_.clear();
-    held_.clear();
-    skip_.clear();
-    terminal_.clear();
     reader_.reset();
     observer_.reset();
     running_ = false;
@@ -366,7 +358,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   std::shared_ptr<azure::RequestCounters> counters_;
   std::optional<config::Config> cfg_, next_cfg_;
   std::unique_ptr<azure::ArmClient> client_;
-  std::unique_ptr<ActionExecutor> executor_;
+  std::unique_ptr<reconcile::Executor> executor_;
   std::unique_ptr<azure::BatchAiReader> reader_;
   std::unique_ptr<reconcile::Observer> observer_;
   std::function<void(CycleReport)> done_;
@@ -378,9 +370,8 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   translate::Translation translation_;
   std::vector<reconcile::ObservedResource> observed_;
   reconcile::Plan plan_;
-  ActionResults results_;
-  std::set<std::string> held_, skip_;
-  std::map<std::string, std::string> terminal_;
+  boost::asio::steady_timer quiet_timer_{io_};
+  bool resume_pending_ = false;
   bool running_ = false;
   bool stopping_ = false;
 };

@@ -111,8 +111,8 @@ class Service {
       const auto line = status_summary_line(snap);
       notifier_.status(line);
       if (report) {
-        if (report->error) spdlog::warn("cycle {}: {} ({})", report->number, line, *report->error);
-        else spdlog::info("cycle {}: {}", report->number, line);
+        if (report->error) spdlog::warn("cycle {}: {}; {} write(s) ({})", report->number, line, report->writes, *report->error);
+        else spdlog::info("cycle {}: {}; {} write(s)", report->number, line, report->writes);
       }
     } catch (const std::exception& e) {
       spdlog::error("cannot publish status: {}", e.what());

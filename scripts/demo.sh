@@ -47,7 +47,8 @@ echo
 echo "demo: bai2aml status"
 "$bin" status --config "$work/bai2aml.json"
 echo
-echo "demo: a second apply finds nothing to do (writes sent: see the cycle line)"
-"$bin" apply --config "$work/bai2aml.json" --timeout 60 2>&1 | tail -2
+echo "demo: apply again (level-triggered: it re-reads everything; a converged estate costs 0 writes)"
+"$bin" apply --config "$work/bai2aml.json" --timeout 60 2>&1 | grep "cycle"
+"$bin" apply --config "$work/bai2aml.json" --timeout 60 2>&1 | grep "cycle"
 echo
 echo "demo: the report is one command away: $bin report --config $work/bai2aml.json"
