@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
@@ -113,7 +114,10 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
 
   void call(const std::string& method, const std::string& url, const json* body, ResponseCallback done) {
     if (!on_arm_endpoint(url)) {
-      done(client_error(errc::kInvalidUrl, method + " " + url + ": not on the ARM endpoint " + endpoint_));
+      // Completed from the io_context like every other answer, never inside the caller's call.
+      boost::asio::post(io_, [done = std::move(done),
+                               e = client_error(errc::kInvalidUrl, method + " " + url + ": not on the ARM endpoint " +
+                                                                        endpoint_)]() { done(e); });
       return;
     }
     Request request;

@@ -137,8 +137,12 @@ class CpprestTransport : public Transport {
             result.emplace(mentions_tls(what) ? transport_error(errc::kTlsError, where + ": TLS failure: " + what, false)
                                               : transport_error(errc::kConnectionError, where + ": " + what, true));
           }
-          boost::asio::post(*io, [callback, r = std::move(*result)]() mutable { (*callback)(std::move(r)); });
-          work->reset();
+          // The handler takes the work guard along: after this post, this thread touches nothing
+          // of the io_context (whose owner may destroy it as soon as the handler has run).
+          boost::asio::post(*io, [callback, work, r = std::move(*result)]() mutable {
+            work->reset();
+            (*callback)(std::move(r));
+          });
           std::lock_guard<std::mutex> lock(in_flight->mutex);
           if (--in_flight->count == 0) in_flight->idle.notify_all();
         });

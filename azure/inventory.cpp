@@ -1,5 +1,7 @@
 #include "azure/inventory.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -138,7 +140,10 @@ Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path
   }
   std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   Inventory inventory;
-  inventory.fetched_at = std::chrono::system_clock::now();
+  // A snapshot is as old as its file: its modification time stands for the time it was fetched.
+  struct stat st {};
+  inventory.fetched_at = ::stat(path.c_str(), &st) == 0 ? std::chrono::system_clock::from_time_t(st.st_mtime)
+                                                        : std::chrono::system_clock::now();
   for (auto& [kind, r] : kept) inventory.resources.push_back(std::move(r));
   return inventory;
 }

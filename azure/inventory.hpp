@@ -43,7 +43,7 @@ const char* to_string(BatchAiKind kind);  // "workspace", "cluster", "fileServer
 // Reads a seed-format file ({"resources":[...]}), validates every entry (an object with a string
 // "id" of an ARM resource and a "name" equal to the id's last segment) and keeps the Batch AI
 // resources of source (subscription, optional resource_groups), ordered as the reader orders them.
-// Errors name the file and the bad entry ("resources[3] (id ...): ...").
+// Errors name the file and the bad entry ("resources[3] (id ...): ..."). fetched_at: the file's mtime.
 Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path, const config::Source& source);
 
 }  // namespace bai2aml::azure

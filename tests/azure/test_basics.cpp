@@ -1,6 +1,9 @@
 // Pure helpers: URLs, Retry-After, error bodies and their classification, tokens, inventory files.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include "azure/api_versions.hpp"
 #include "azure/arm_error.hpp"
 #include "azure/http_types.hpp"
@@ -200,4 +203,16 @@ TEST_CASE("load_inventory_file names the file and the bad entry") {
   auto missing = load_inventory_file(dir.file("absent.json"), source);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message.find("cannot be read") != std::string::npos);
+}
+
+TEST_CASE("load_inventory_file dates the snapshot by the file's modification time") {
+  TempDir dir;
+  const auto path = dir.file("inv.json");
+  write_file(path, R"({"resources":[]})");
+  const timespec times[2] = {{1546300800, 0}, {1546300800, 0}};  // 2019-01-01T00:00:00Z
+  REQUIRE(::utimensat(AT_FDCWD, path.c_str(), times, 0) == 0);
+  bai2aml::config::Source source;
+  auto r = load_inventory_file(path, source);
+  REQUIRE(r.ok());
+  CHECK(std::chrono::system_clock::to_time_t(r.value().fetched_at) == 1546300800);
 }
