@@ -50,7 +50,7 @@ std::string path_of(const std::string& url) {
 
 }  // namespace
 
-TEST_CASE("get: adds the api-version of the provider and the bearer token; 404 is an error with its code") {
+TEST_CASE("get: adds the api-version of the provider and the bearer token - 404 is an error with its code") {
   Fixture f([](const Request& r) -> Result<Response> {
     if (r.url.find("/computes/c?") != std::string::npos) return reply(200, R"({"id":"x","name":"c"})");
     return reply(404, R"({"error":{"code":"ResourceNotFound","message":"nope"}})");
@@ -75,7 +75,7 @@ TEST_CASE("get: a malformed body is a clear InvalidResponse naming the call") {
   CHECK(got.error().message.find("GET " + kArm + kId) != std::string::npos);
 }
 
-TEST_CASE("list: follows nextLink across many pages; refuses a nextLink off the ARM endpoint") {
+TEST_CASE("list: follows nextLink across many pages - refuses a nextLink off the ARM endpoint") {
   const int pages = 25;
   Fixture f([&](const Request& r) -> Result<Response> {
     int page = 0;
@@ -231,7 +231,7 @@ TEST_CASE("LRO: an operation URL off the ARM endpoint is refused (the token woul
   CHECK(out.error().message.find("elsewhere.example") != std::string::npos);
 }
 
-TEST_CASE("reader: lists workspaces, then clusters/fileServers/experiments, then jobs; LIST calls only") {
+TEST_CASE("reader: lists workspaces, then clusters/fileServers/experiments, then jobs - LIST calls only") {
   const std::string sub = "/subscriptions/s1";
   const std::string ws = sub + "/resourceGroups/g/providers/Microsoft.BatchAI/workspaces/w";
   Fixture f([&](const Request& r) -> Result<Response> {

@@ -15,7 +15,7 @@ using namespace bai2aml::azure;
 using bai2aml::testing::TempDir;
 using bai2aml::testing::write_file;
 
-TEST_CASE("parse_url splits scheme, host, port and path; rejects what is not http(s)") {
+TEST_CASE("parse_url splits scheme, host, port and path - rejects what is not http(s)") {
   auto u = parse_url("https://Management.Azure.com/subscriptions/x?api-version=1");
   REQUIRE(u);
   CHECK(u->scheme == "https");
@@ -127,7 +127,7 @@ TEST_CASE("ARM error codes are classified as Azure Service Operator does") {
   CHECK_FALSE(is_retryable_arm_code("", 400));
 }
 
-TEST_CASE("an operation token survives a JSON round trip; garbage is refused with a reason") {
+TEST_CASE("an operation token survives a JSON round trip - garbage is refused with a reason") {
   OperationToken t{OperationKind::Delete, "/subscriptions/s/x", "https://arm/op/1", "https://arm/loc/1"};
   auto back = OperationToken::from_json(t.to_json());
   REQUIRE(back);

@@ -82,7 +82,7 @@ TEST_CASE("client_secret: v2.0 client_credentials form, secret read from its fil
   CHECK(fetches == 2);
 }
 
-TEST_CASE("token cache: a token close to expiry is refreshed; concurrent callers share one fetch") {
+TEST_CASE("token cache: a token close to expiry is refreshed - concurrent callers share one fetch") {
   boost::asio::io_context io;
   TempDir dir;
   write_file(dir.file("secret"), "x");
@@ -162,7 +162,7 @@ TEST_CASE("workload_identity: the federated token is sent as client_assertion an
   CHECK(form(server.requests.at(1).body)["client_assertion"] == "assertion-two");
 }
 
-TEST_CASE("managed_identity: IMDS GET with Metadata: true, resource and optional client_id; string numbers") {
+TEST_CASE("managed_identity: IMDS GET with Metadata: true, resource and optional client_id - string numbers") {
   boost::asio::io_context io;
   FakeServer server(io, [&](const Request&) -> Result<Response> {
     return reply(200, R"({"access_token":"mi-token","expires_in":"3599","expires_on":"1999999999","resource":"https://management.azure.com/","token_type":"Bearer"})");

@@ -141,7 +141,7 @@ TEST_CASE("terminal errors: a 400 for an invalid body is returned at once, not r
   CHECK(stat(emulator.stats(), "requests", "PUT") == 1);
 }
 
-TEST_CASE("LRO: a PUT is followed to Succeeded; a DELETE to the resource's disappearance") {
+TEST_CASE("LRO: a PUT is followed to Succeeded - a DELETE to the resource's disappearance") {
   EmulatorProcess emulator({"--lro-ms", "300"});
   TempDir dir;
   SyncArmClient client(azure_config(emulator, AuthMethod::ClientSecret, dir), quick_options());

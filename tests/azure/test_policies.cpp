@@ -110,7 +110,7 @@ TEST_CASE("retry: honours the server's Retry-After instead of the backoff") {
   CHECK(elapsed < milliseconds(3000));
 }
 
-TEST_CASE("retry: dropped connections are retried; terminal client errors are not") {
+TEST_CASE("retry: dropped connections are retried - terminal client errors are not") {
   boost::asio::io_context io;
   int calls = 0;
   FakeServer server(io, [&](const Request&) -> Result<Response> {
@@ -245,7 +245,7 @@ TEST_CASE("throttle: paces to the server's remaining budget instead of bursting"
   CHECK(elapsed < milliseconds(3000));
 }
 
-TEST_CASE("throttle: a 429 halves the rate and holds the bucket for Retry-After; reads are separate") {
+TEST_CASE("throttle: a 429 halves the rate and holds the bucket for Retry-After - reads are separate") {
   boost::asio::io_context io;
   ThrottleOptions o;
   o.write_rate = 8;
@@ -279,7 +279,7 @@ TEST_CASE("throttle: requests without a subscription pass unpaced") {
   CHECK(send(io, p, get("https://login.example/tenant/oauth2/v2.0/token")).ok());
 }
 
-TEST_CASE("log: one debug line per request with method, URL, status and ids; counters by method and code") {
+TEST_CASE("log: one debug line per request with method, URL, status and ids - counters by method and code") {
   LogCapture capture;
   boost::asio::io_context io;
   auto counters = std::make_shared<RequestCounters>();

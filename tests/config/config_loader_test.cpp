@@ -274,7 +274,7 @@ TEST_CASE("auth methods require their fields") {
   CHECK(load(j).ok());
 }
 
-TEST_CASE("secret files must exist and be readable; loose permissions warn") {
+TEST_CASE("secret files must exist and be readable - loose permissions warn") {
   TempDir dir;
   auto j = minimal_config();
   j["azure"]["auth"] = {{"method", "client_secret"},

@@ -111,7 +111,7 @@ TEST_CASE("LIST pages with nextLink at --page-size and every item comes back onc
   CHECK(names.size() == 8);
 }
 
-TEST_CASE("workspaces list at subscription and resource-group scope; Batch AI lists at every level") {
+TEST_CASE("workspaces list at subscription and resource-group scope - Batch AI lists at every level") {
   EmulatorProcess emu("{\"resources\":[]}", {"--lro-ms", "0"});
   REQUIRE(emu.arm("PUT", q(aml_ws_path("wsa", "rg1"), kAml), R"({"location":"eastus"})").status == 202);
   REQUIRE(emu.arm("PUT", q(aml_ws_path("wsb", "rg2"), kAml), R"({"location":"eastus"})").status == 202);

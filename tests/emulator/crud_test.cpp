@@ -50,7 +50,7 @@ TEST_CASE("api-version is required and must be the provider's") {
   CHECK(bai_wrong.status == 400);
 }
 
-TEST_CASE("a datastore PUT is synchronous: 201, then 200 on replace; GET never returns the account key") {
+TEST_CASE("a datastore PUT is synchronous: 201, then 200 on replace - GET never returns the account key") {
   EmulatorProcess emu(seed_with_aml_workspace());
   const std::string path = aml_ws_path() + "/datastores/files1";
   HttpResult created = emu.arm("PUT", q(path, kAml), azure_file_datastore_body("S3CRET-KEY").dump());

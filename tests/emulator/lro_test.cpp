@@ -54,7 +54,7 @@ TEST_CASE("a PUT over an existing compute answers 200 Updating") {
   CHECK(emu.arm("GET", q(path, kAml)).json()["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 8);
 }
 
-TEST_CASE("AmlCompute DELETE answers 202 with Azure-AsyncOperation and Location; Location answers 202 then 204") {
+TEST_CASE("AmlCompute DELETE answers 202 with Azure-AsyncOperation and Location - Location answers 202 then 204") {
   EmulatorProcess emu(seed_with_aml_workspace(), {"--lro-ms", "1500"});
   const std::string path = aml_ws_path() + "/computes/gpu-cluster";
   REQUIRE(emu.arm("PUT", q(path, kAml), aml_compute_body().dump()).status == 201);
@@ -74,7 +74,7 @@ TEST_CASE("AmlCompute DELETE answers 202 with Azure-AsyncOperation and Location;
   CHECK(emu.arm("GET", local(emu, del.header("Azure-AsyncOperation"))).json()["status"] == "Succeeded");
 }
 
-TEST_CASE("AML workspace PUT is a 202 long-running operation; deleting it removes its children") {
+TEST_CASE("AML workspace PUT is a 202 long-running operation - deleting it removes its children") {
   EmulatorProcess emu("{\"resources\":[]}", {"--lro-ms", "200"});
   json body = {{"location", "westeurope"},
                {"properties", {{"friendlyName", "Migrated"}, {"storageAccount", "/subscriptions/x/sa"}}}};
@@ -92,7 +92,7 @@ TEST_CASE("AML workspace PUT is a 202 long-running operation; deleting it remove
   CHECK(emu.resources().empty());
 }
 
-TEST_CASE("AML job cancel answers 202 and the job ends Canceled; Batch AI terminate ends the job") {
+TEST_CASE("AML job cancel answers 202 and the job ends Canceled - Batch AI terminate ends the job") {
   EmulatorProcess emu(seed_with_aml_workspace(), {"--lro-ms", "100"});
   const std::string job = aml_ws_path() + "/jobs/job-1";
   HttpResult put = emu.arm("PUT", q(job, kAml), command_job_body().dump());

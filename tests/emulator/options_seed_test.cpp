@@ -25,7 +25,7 @@ TEST_CASE("flags parse, and bad flags name themselves") {
         std::string::npos);
 }
 
-TEST_CASE("seeds: resources need ids; quotas need known keys and non-negative integers") {
+TEST_CASE("seeds: resources need ids - quotas need known keys and non-negative integers") {
   auto seed = parse_seed(nlohmann::json::parse(R"({"resources":[],"quotas":{"East US":{"standardNCFamily":48}}})"), "s");
   CHECK(seed.quotas.limit("eastus", "standardNCFamily") == 48);
   CHECK(seed.quotas.limit("eastus", "standardDv2Family") == 100);

@@ -110,7 +110,7 @@ TEST_CASE("compute PATCH accepts only scaleSettings") {
                "scaleSettings");
 }
 
-TEST_CASE("a job PUT with the same body is idempotent; a different body for the same name conflicts") {
+TEST_CASE("a job PUT with the same body is idempotent - a different body for the same name conflicts") {
   EmulatorProcess emu(seed_with_aml_workspace());
   const std::string path = q(aml_ws_path() + "/jobs/job-1", kAml);
   REQUIRE(emu.arm("PUT", path, command_job_body().dump()).status == 201);

@@ -71,7 +71,7 @@ TEST_CASE("compute PATCH carries scaleSettings only") {
   CHECK(validate_patch(KindId::AmlCompute, json::parse(R"({"properties":{"description":"x"}})")));
 }
 
-TEST_CASE("datastores: AzureFile needs account and share; AzureBlob allows no unknown keys") {
+TEST_CASE("datastores: AzureFile needs account and share - AzureBlob allows no unknown keys") {
   json file = json::parse(R"({"properties":{"datastoreType":"AzureFile","accountName":"a","fileShareName":"s",
     "credentials":{"credentialsType":"AccountKey","secrets":{"secretsType":"AccountKey","key":"k"}}}})");
   CHECK_FALSE(validate_put(KindId::AmlDatastore, file));

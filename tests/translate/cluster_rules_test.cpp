@@ -100,7 +100,7 @@ TEST_CASE("cluster VM size, priority and subnet carry over", "[rules][compute]")
   CHECK(p["subnet"]["id"] == subnet);
 }
 
-TEST_CASE("SSH: credentials from mapping.ssh files enable the port; none disable it with a finding", "[rules][compute][ssh]") {
+TEST_CASE("SSH: credentials from mapping.ssh files enable the port - none disable it with a finding", "[rules][compute][ssh]") {
   config::SshCredentials key_only{"amladmin", "/creds/id.pub", ""};
   config::SshCredentials both{"", "/creds/id.pub", "/creds/pw"};
   config::SshCredentials name_only{"amladmin", "", ""};

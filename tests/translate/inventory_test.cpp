@@ -117,7 +117,7 @@ TEST_CASE("malformed resources become findings naming the resource id and field"
   }
 }
 
-TEST_CASE("non-objects, id-less, unknown and duplicate resources are findings; unknown fields are ignored", "[inventory]") {
+TEST_CASE("non-objects, id-less, unknown and duplicate resources are findings - unknown fields are ignored", "[inventory]") {
   json extra = cluster("ws1", "cl1");
   extra["properties"]["someFutureField"] = {{"x", 1}};
   extra["etag"] = "W/\"1\"";

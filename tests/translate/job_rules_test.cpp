@@ -158,7 +158,7 @@ TEST_CASE("job preparation is prepended, secrets dropped by name, registry crede
   CHECK_FALSE(p.contains("environmentVariables"));
 }
 
-TEST_CASE("jobs share one environment per image; jobs without a container get the default image", "[rules][jobs]") {
+TEST_CASE("jobs share one environment per image - jobs without a container get the default image", "[rules][jobs]") {
   auto res = base();
   res.push_back(job("ws1", "e", "a", "cl1", {{"containerSettings", {{"imageSourceRegistry", {{"image", "tensorflow/tensorflow:1.8.0-gpu"}}}}}}));
   res.push_back(job("ws1", "e", "b", "cl1", {{"containerSettings", {{"imageSourceRegistry", {{"image", "tensorflow/tensorflow:1.8.0-gpu"}}}}}}));

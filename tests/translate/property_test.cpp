@@ -71,7 +71,7 @@ TEST_CASE("shuffled input gives byte-identical output", "[property]") {
   }
 }
 
-TEST_CASE("every generated name satisfies its AML rule; computes are unique per region", "[property]") {
+TEST_CASE("every generated name satisfies its AML rule - computes are unique per region", "[property]") {
   for (std::uint64_t seed : {4, 5, 6}) {
     const Translation t = translate(generated(seed, 900), property_config());
     REQUIRE_FALSE(t.resources.empty());
