@@ -41,7 +41,7 @@ TEST_CASE("the example config loads with every documented value") {
   CHECK(c.mapping.ssh.at("*").password_file.empty());
   CHECK(c.source.resource_groups == std::vector<std::string>{"batchai-rg"});
   CHECK(c.target.workspace_dependencies.container_registry.empty());
-  CHECK(c.status.prometheus_file == "/var/lib/prometheus/node-exporter/bai2aml.prom");
+  CHECK(c.status.prometheus_file == "/run/bai2aml/bai2aml.prom");
   CHECK(r.diagnostics.empty());
 }
 
