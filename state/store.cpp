@@ -8,12 +8,12 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <regex>
 
 #include "config/value_rules.hpp"
 #include "state/content_hash.hpp"
 #include "state/migrator.hpp"
 #include "state/store_lock.hpp"
+#include "translate/batchai_id.hpp"
 #include "translate/secret_scrub.hpp"
 
 namespace bai2aml::state {
@@ -21,20 +21,17 @@ namespace {
 
 using nlohmann::json;
 
-// The Batch AI kind from the id's path (…/workspaces/w/clusters/c -> cluster). The "type" field is
-// not used: the spec's own examples spell it several ways.
+// The Batch AI kind from the id's path (translate's parser; the "type" field is never used).
 std::string batchai_kind(const std::string& id) {
-  static const std::regex last_type(R"(/([^/]+)/[^/]+$)");
-  std::smatch m;
-  if (!std::regex_search(id, m, last_type)) return "unknown";
-  std::string t = m[1];
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (t == "workspaces") return "workspace";
-  if (t == "clusters") return "cluster";
-  if (t == "fileservers") return "fileserver";
-  if (t == "experiments") return "experiment";
-  if (t == "jobs") return "job";
-  return t;
+  switch (translate::parse_batchai_id(id).kind) {
+    case translate::SourceKind::Workspace: return "workspace";
+    case translate::SourceKind::Cluster: return "cluster";
+    case translate::SourceKind::FileServer: return "fileserver";
+    case translate::SourceKind::Experiment: return "experiment";
+    case translate::SourceKind::Job: return "job";
+    case translate::SourceKind::Unknown: break;
+  }
+  return "unknown";
 }
 
 // Creates the file 0600 before SQLite sees it: SQLite gives its -wal and -shm files the database
