@@ -1,7 +1,5 @@
 #include "azure/http_types.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -35,54 +33,6 @@ std::optional<std::string> Response::header(const std::string& name) const {
   const auto it = headers.find(name);
   if (it == headers.end()) return std::nullopt;
   return it->second;
-}
-
-std::string Url::origin() const { return scheme + "://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port); }
-
-std::optional<Url> parse_url(const std::string& text) {
-  const auto sep = text.find("://");
-  if (sep == std::string::npos) return std::nullopt;
-  Url url;
-  url.scheme = to_lower(text.substr(0, sep));
-  if (url.scheme != "http" && url.scheme != "https") return std::nullopt;
-  const auto rest = text.substr(sep + 3);
-  const auto path_start = rest.find_first_of("/?#");
-  std::string authority = rest.substr(0, path_start);
-  url.path_and_query = path_start == std::string::npos ? "/" : rest.substr(path_start);
-  if (!url.path_and_query.empty() && url.path_and_query[0] != '/') url.path_and_query = "/" + url.path_and_query;
-  if (authority.find('@') != std::string::npos) return std::nullopt;  // no credentials in URLs
-  std::string port_text;
-  if (!authority.empty() && authority[0] == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string::npos) return std::nullopt;
-    url.host = authority.substr(1, close - 1);
-    const auto after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after[0] != ':') return std::nullopt;
-      port_text = after.substr(1);
-    }
-  } else {
-    const auto colon = authority.rfind(':');
-    url.host = authority.substr(0, colon);
-    if (colon != std::string::npos) port_text = authority.substr(colon + 1);
-  }
-  url.host = to_lower(url.host);
-  if (url.host.empty()) return std::nullopt;
-  if (port_text.empty()) {
-    url.port = url.scheme == "https" ? 443 : 80;
-  } else {
-    if (!all_digits(port_text) || port_text.size() > 5) return std::nullopt;
-    url.port = std::stoi(port_text);
-    if (url.port <= 0 || url.port > 65535) return std::nullopt;
-  }
-  return url;
-}
-
-bool is_loopback_host(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  in_addr addr{};
-  if (inet_pton(AF_INET, host.c_str(), &addr) == 1) return (ntohl(addr.s_addr) >> 24) == 127;
-  return false;
 }
 
 std::optional<std::chrono::milliseconds> retry_after(const Headers& headers) {

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "config/url.hpp"
+
 namespace bai2aml::azure {
 
 struct CaseInsensitiveLess {
@@ -31,17 +33,10 @@ struct Response {
 
 inline constexpr const char* kClientRequestIdHeader = "x-ms-client-request-id";
 
-// The parts of an absolute URL; parse_url returns nullopt for anything that is not http(s)://host...
-struct Url {
-  std::string scheme;  // lower case
-  std::string host;    // lower case, IPv6 without brackets
-  int port = 0;        // explicit or the scheme default
-  std::string path_and_query;  // starts with '/'
-  std::string origin() const;  // scheme://host:port
-};
-std::optional<Url> parse_url(const std::string& url);
-
-bool is_loopback_host(const std::string& host);  // 127.0.0.0/8, ::1, localhost
+// URLs are the config layer's (one parser for what the config validates and what the pipeline sends).
+using config::is_loopback_host;
+using config::parse_url;
+using config::Url;
 
 // The delay a response asks for: retry-after-ms, then x-ms-retry-after-ms, then Retry-After in
 // seconds or as an HTTP-date. nullopt when absent or unparseable.

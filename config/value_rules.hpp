@@ -1,9 +1,12 @@
 // Pure predicates for the value formats a config may contain. No I/O.
 #pragma once
 
-#include <chrono>
-#include <optional>
+#include <cstddef>
 #include <string>
+
+// Date-times and URLs have their own files (every layer uses them); a config holds both.
+#include "config/rfc3339.hpp"
+#include "config/url.hpp"
 
 namespace bai2aml::config {
 
@@ -15,19 +18,6 @@ bool is_aml_workspace_name(const std::string& s);   // 3-33, starts alphanumeric
 
 // An ARM resource id of the given provider type, e.g. "Microsoft.KeyVault/vaults" (case-insensitive).
 bool is_arm_resource_id(const std::string& s, const std::string& provider_type);
-
-// RFC 3339 date-time ("2019-03-31T00:00:00Z", "2019-03-31T02:00:00.5+02:00"); nullopt when malformed.
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& s);
-std::string format_rfc3339(std::chrono::system_clock::time_point t);  // UTC, "YYYY-MM-DDTHH:MM:SSZ"
-
-struct ParsedUrl {
-  std::string scheme;  // lower case
-  std::string host;    // without brackets for IPv6
-  int port = 0;        // 0 when absent
-  std::string path;
-};
-std::optional<ParsedUrl> parse_url(const std::string& s);
-bool is_loopback_host(const std::string& host);  // 127.0.0.0/8, ::1, localhost
 
 // Edit distance, for "did you mean" suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b);

@@ -1,28 +1,22 @@
-// Time helpers shared by everything that shows the cutoff countdown or writes a timestamp:
-// RFC 3339 formatting and parsing (UTC, no time-zone database needed) and the countdown phrasing
-// used in the STATUS= line, the logs and the status files. Pure functions: the caller passes "now".
+// The cutoff countdown as the STATUS= line, the logs and the status files phrase it, and the clock
+// types the daemon's time helpers share. Pure functions: the caller passes "now".
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
-#include <string_view>
+
+#include "config/rfc3339.hpp"
 
 namespace bai2aml::daemon {
 
 using Clock = std::chrono::system_clock;
 using TimePoint = Clock::time_point;
 
-// "2026-11-27T08:00:00Z": whole seconds (rounded down), always UTC.
-std::string format_rfc3339(TimePoint t);
-// "2026-11-27T08:00:00.123Z": milliseconds (rounded down), always UTC; for log lines.
-std::string format_rfc3339_millis(TimePoint t);
-
-// Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+hh:mm|-hh:mm)" (RFC 3339 §5.6; 'T' may also be 't' or a
-// space, 'Z' also 'z'). Fractions beyond microseconds are truncated. Returns false, leaving `out`
-// untouched, on anything else, including out-of-range fields such as a 30 February and times the
-// clock cannot hold (before 1678 or after 2262).
-bool parse_rfc3339(std::string_view text, TimePoint& out);
+// Timestamps are written and read by config/rfc3339 (one implementation for every layer).
+using config::format_rfc3339;
+using config::format_rfc3339_millis;
+using config::parse_rfc3339;
 
 // Seconds from now to the cutoff, both rounded down to whole seconds first (so the figure matches
 // format_rfc3339 of both); negative once the cutoff has passed.

@@ -15,9 +15,7 @@ std::string lower(std::string s) {
 }
 
 std::optional<TimePoint> parse_time(const std::optional<std::string>& s) {
-  TimePoint t;
-  if (s && parse_rfc3339(*s, t)) return t;
-  return std::nullopt;
+  return s ? parse_rfc3339(*s) : std::nullopt;
 }
 
 Phase phase_of(const std::string& s) {

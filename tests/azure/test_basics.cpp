@@ -1,4 +1,4 @@
-// Pure helpers: URLs, Retry-After, error bodies and their classification, tokens, inventory files.
+// Pure helpers: Retry-After, error bodies and their classification, tokens, inventory files.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -14,36 +14,6 @@
 using namespace bai2aml::azure;
 using bai2aml::testing::TempDir;
 using bai2aml::testing::write_file;
-
-TEST_CASE("parse_url splits scheme, host, port and path - rejects what is not http(s)") {
-  auto u = parse_url("https://Management.Azure.com/subscriptions/x?api-version=1");
-  REQUIRE(u);
-  CHECK(u->scheme == "https");
-  CHECK(u->host == "management.azure.com");
-  CHECK(u->port == 443);
-  CHECK(u->path_and_query == "/subscriptions/x?api-version=1");
-  auto v = parse_url("http://127.0.0.1:8080");
-  REQUIRE(v);
-  CHECK(v->port == 8080);
-  CHECK(v->path_and_query == "/");
-  auto w = parse_url("http://[::1]:9/a");
-  REQUIRE(w);
-  CHECK(w->host == "::1");
-  CHECK_FALSE(parse_url("ftp://x/"));
-  CHECK_FALSE(parse_url("/relative/path"));
-  CHECK_FALSE(parse_url("http://host:99999/"));
-  CHECK_FALSE(parse_url("http://user:pw@host/"));
-}
-
-TEST_CASE("loopback hosts are 127.0.0.0/8, ::1 and localhost only") {
-  CHECK(is_loopback_host("127.0.0.1"));
-  CHECK(is_loopback_host("127.9.8.7"));
-  CHECK(is_loopback_host("::1"));
-  CHECK(is_loopback_host("localhost"));
-  CHECK_FALSE(is_loopback_host("128.0.0.1"));
-  CHECK_FALSE(is_loopback_host("169.254.169.254"));
-  CHECK_FALSE(is_loopback_host("127.0.0.1.evil.example"));
-}
 
 TEST_CASE("retry_after prefers retry-after-ms, then x-ms-retry-after-ms, then Retry-After seconds or date") {
   using std::chrono::milliseconds;

@@ -8,9 +8,9 @@
 namespace bai2aml::daemon::test {
 
 inline TimePoint time_of(const char* rfc3339) {
-  TimePoint t{};
-  REQUIRE(parse_rfc3339(rfc3339, t));
-  return t;
+  const auto t = parse_rfc3339(rfc3339);
+  REQUIRE(t);
+  return *t;
 }
 
 inline StatusSnapshot sample_snapshot() {
