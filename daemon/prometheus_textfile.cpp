@@ -73,9 +73,8 @@ std::string status_to_prometheus(const StatusSnapshot& s) {
            "1 for where the Batch AI inventory comes from: live (the API) or snapshot (the stored inventory).");
   for (SourceMode m : {SourceMode::Live, SourceMode::Snapshot})
     w.sample("bai2aml_source_mode", {{"mode", to_string(m)}}, m == s.source_mode ? 1 : 0);
-  if (s.source_fetched_at)
-    w.gauge("bai2aml_source_fetched_timestamp_seconds", "When the Batch AI inventory was last read (Unix time).",
-            unix_seconds(*s.source_fetched_at));
+  w.gauge("bai2aml_source_fetched_timestamp_seconds", "When the Batch AI inventory was last read (Unix time; 0: never).",
+          s.source_fetched_at ? unix_seconds(*s.source_fetched_at) : 0);
 
   w.family("bai2aml_cycles_total", "counter", "Reconciliation cycles run since the daemon started.");
   w.sample("bai2aml_cycles_total", s.cycle_number);

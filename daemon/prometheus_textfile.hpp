@@ -16,7 +16,7 @@ namespace bai2aml::daemon {
 //   bai2aml_seconds_to_cutoff                            gauge (negative once past)
 //   bai2aml_phase{phase}                                 gauge, 1 for the current phase, 0 for the others
 //   bai2aml_source_mode{mode}                            gauge, 1 for the current mode, 0 for the other
-//   bai2aml_source_fetched_timestamp_seconds             gauge (left out while unknown)
+//   bai2aml_source_fetched_timestamp_seconds             gauge (0 until the inventory is first read)
 //   bai2aml_cycles_total                                 counter (the cycle number)
 //   bai2aml_cycle_started_timestamp_seconds              gauge
 //   bai2aml_cycle_duration_seconds                       gauge

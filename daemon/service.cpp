@@ -16,8 +16,7 @@
 #include "daemon/logging.hpp"
 #include "daemon/migration_cycle.hpp"
 #include "daemon/notify.hpp"
-#include "daemon/status_summary.hpp"
-#include "daemon/status_writer.hpp"
+#include "daemon/status_publisher.hpp"
 #include "daemon/store_status.hpp"
 #include "state/store.hpp"
 
@@ -39,7 +38,8 @@ class Service {
         next_cycle_(io_),
         watchdog_(io_),
         deadline_(io_),
-        drain_(io_) {
+        drain_(io_),
+        publisher_(cfg_.status, notifier_) {
     cycle_.set_config(cfg_);
   }
 
@@ -101,22 +101,21 @@ class Service {
     });
   }
 
-  // Status files, STATUS= line and a log line, from the database plus this process's counters.
+  // The figures come from the database (what `bai2aml status` shows too) plus this process's ARM
+  // request counters, which only live in memory.
   void publish(const std::optional<CycleReport>& report) {
+    StatusSnapshot snap;
     try {
-      auto snap = snapshot_from_store(*store_, cfg_, Clock::now());
-      for (const auto& [key, n] : counters_->snapshot())
-        snap.arm_requests[{key.first, key.second == "error" ? 0 : std::atoi(key.second.c_str())}] = n;
-      write_status_files(cfg_.status, snap);
-      const auto line = status_summary_line(snap);
-      notifier_.status(line);
-      if (report) {
-        if (report->error) spdlog::warn("cycle {}: {}; {} write(s) ({})", report->number, line, report->writes, *report->error);
-        else spdlog::info("cycle {}: {}; {} write(s)", report->number, line, report->writes);
-      }
+      snap = snapshot_from_store(*store_, cfg_, Clock::now());
     } catch (const std::exception& e) {
       spdlog::error("cannot publish status: {}", e.what());
+      return;
     }
+    for (const auto& [key, n] : counters_->snapshot())
+      snap.arm_requests[{key.first, key.second == "error" ? 0 : std::atoi(key.second.c_str())}] = n;
+    std::optional<CycleFacts> facts;
+    if (report) facts = CycleFacts{report->writes, report->error};
+    publisher_.publish(snap, facts);
   }
 
   void arm_signals() {
@@ -146,6 +145,7 @@ class Service {
       cfg_ = *fresh;
       setup_logging(cfg_.log, stderr_is_journal());
       cycle_.set_config(cfg_);
+      publisher_.set_paths(cfg_.status);
       spdlog::info("config reloaded; it applies from the next cycle");
     }
     notifier_.ready();
@@ -198,6 +198,7 @@ class Service {
   asio::signal_set signals_;
   asio::steady_timer next_cycle_, watchdog_, deadline_, drain_;
   Notifier notifier_;
+  StatusPublisher publisher_;  // after notifier_, which it refers to
   bool stopping_ = false;
   int exit_code_ = kExitOk;
 };

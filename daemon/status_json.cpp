@@ -20,7 +20,7 @@ nlohmann::json status_to_json(const StatusSnapshot& s) {
       {"cutoff", format_rfc3339(s.cutoff)},
       {"seconds_to_cutoff", seconds_to_cutoff(s.cutoff, s.updated_at)},
       {"phase", to_string(s.phase)},
-      {"source", {{"mode", to_string(s.source_mode)}, {"fetched_at", optional_time(s.source_fetched_at)}}},
+      {"source", {{"mode", to_string(s.source_mode)}, {"fetched_at", format_rfc3339(s.source_fetched_at.value_or(TimePoint{}))}}},
       {"cycle",
        {{"number", s.cycle_number},
         {"started_at", format_rfc3339(s.cycle_started_at)},

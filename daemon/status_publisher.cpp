@@ -1,5 +1,6 @@
 #include "daemon/status_publisher.hpp"
 
+#include "daemon/status_projection.hpp"
 #include "daemon/status_summary.hpp"
 #include "daemon/status_writer.hpp"
 
@@ -9,15 +10,14 @@
 
 namespace bai2aml::daemon {
 
-bool StatusPublisher::publish(StatusSnapshot& s) {
-  history_.add(s.updated_at, s.resources.pending + s.resources.failed);
-  s.projected_completion = history_.projected_completion();
-
-  const auto late = completion_after_cutoff_warning(s.projected_completion, s.cutoff);
-  if (late && !late_) spdlog::warn("{}: at the measured throughput the migration will not finish in time", *late);
-  if (!late && late_ && s.projected_completion)
-    spdlog::info("projected completion {} is before the cutoff again", format_rfc3339(*s.projected_completion));
-  late_ = late.has_value();
+bool StatusPublisher::publish(const StatusSnapshot& s, const std::optional<CycleFacts>& cycle) {
+  if (s.projected_completion) {
+    const auto late = completion_after_cutoff_warning(s.projected_completion, s.cutoff);
+    if (late && !late_) spdlog::warn("{}: at the measured throughput the migration will not finish in time", *late);
+    if (!late && late_)
+      spdlog::info("projected completion {} is before the cutoff again", format_rfc3339(*s.projected_completion));
+    late_ = late.has_value();
+  }
 
   bool written = true;
   try {
@@ -28,7 +28,12 @@ bool StatusPublisher::publish(StatusSnapshot& s) {
   }
   const std::string summary = status_summary_line(s);
   notifier_.status(summary);
-  spdlog::info("cycle {}: {}", s.cycle_number, summary);
+  if (!cycle)
+    spdlog::info("state loaded: {}", summary);
+  else if (cycle->error)
+    spdlog::warn("cycle {}: {}; {} write(s) ({})", s.cycle_number, summary, cycle->writes, *cycle->error);
+  else
+    spdlog::info("cycle {}: {}; {} write(s)", s.cycle_number, summary, cycle->writes);
   return written;
 }
 

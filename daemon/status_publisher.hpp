@@ -1,36 +1,49 @@
-// What the run loop calls once per cycle to publish its figures everywhere: the status file, the
-// Prometheus textfile, sd_notify STATUS= and the log. It also measures the throughput behind
-// projected_completion, so the loop only counts resources and times the cycle.
+// What the run loop calls to publish its figures everywhere: the status file, the Prometheus
+// textfile, sd_notify STATUS= and the log. The one publishing path of the daemon.
 #pragma once
 
 #include "config/config.hpp"
 #include "daemon/notify.hpp"
-#include "daemon/status_projection.hpp"
 #include "daemon/status_snapshot.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
 namespace bai2aml::daemon {
 
+// What the log line of a finished pass adds to the snapshot's figures.
+struct CycleFacts {
+  std::int64_t writes = 0;           // write requests sent in the pass
+  std::optional<std::string> error;  // why the pass could not complete
+};
+
 class StatusPublisher {
  public:
   // `notifier` must outlive the publisher.
-  StatusPublisher(config::Status paths, Notifier& notifier, ProgressHistory history = ProgressHistory())
-      : paths_(std::move(paths)), notifier_(notifier), history_(std::move(history)) {}
+  StatusPublisher(config::Status paths, Notifier& notifier) : paths_(std::move(paths)), notifier_(notifier) {}
 
-  // Records s.resources.pending + s.resources.failed as the work remaining at s.updated_at, sets
-  // s.projected_completion from the throughput measured so far, then writes both status files,
-  // sends STATUS=<summary line> and logs the summary at info. Logs a warning when the projection
-  // first falls after the cutoff (and info when it is back before it). A file that cannot be
-  // written is logged as an error and reported by returning false; the daemon carries on.
-  bool publish(StatusSnapshot& s);
+  // A reloaded config may move the files; the next publish writes the new paths.
+  void set_paths(config::Status paths) { paths_ = std::move(paths); }
+
+  // Writes both status files from `s` as it is (projected_completion included: it comes from the
+  // recorded cycles, see store_status), sends STATUS=<summary line> and logs the summary: for a
+  // finished pass (`cycle`) "cycle N: <summary>; W write(s)" at info, at warning with its error;
+  // without one (the publication at start-up) "state loaded: <summary>".
+  //
+  // Logs a warning when the projection comes to fall after the cutoff and info when it is back
+  // before it: on the change only, not every cycle. A pass without a projection (no measurable
+  // throughput yet) changes nothing, so an estimate that comes and goes does not repeat the warning.
+  //
+  // A file that cannot be written is logged as an error and reported by returning false; the
+  // daemon carries on.
+  bool publish(const StatusSnapshot& s, const std::optional<CycleFacts>& cycle = std::nullopt);
 
  private:
   config::Status paths_;
   Notifier& notifier_;
-  ProgressHistory history_;
-  bool late_ = false;
+  bool late_ = false;  // the last projection seen fell after the cutoff
 };
 
 }  // namespace bai2aml::daemon

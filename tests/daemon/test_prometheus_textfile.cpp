@@ -149,7 +149,7 @@ TEST_CASE("status_to_prometheus is a valid textfile with the status figures", "[
   CHECK(samples == expected);
 }
 
-TEST_CASE("status_to_prometheus leaves out what is unknown and flags trouble", "[prometheus]") {
+TEST_CASE("status_to_prometheus gives 0 for what never happened and flags trouble", "[prometheus]") {
   StatusSnapshot s = sample_snapshot();
   s.source_fetched_at.reset();
   s.last_converged_at.reset();
@@ -159,7 +159,7 @@ TEST_CASE("status_to_prometheus leaves out what is unknown and flags trouble", "
   s.projected_completion = time_of("2027-05-01T00:00:00Z");  // after the cutoff
   s.updated_at = time_of("2027-04-02T00:00:00Z");
   const auto samples = parse_textfile(status_to_prometheus(s));
-  CHECK(samples.count("bai2aml_source_fetched_timestamp_seconds") == 0);
+  CHECK(samples.at("bai2aml_source_fetched_timestamp_seconds") == "0");
   CHECK(samples.at("bai2aml_last_converged_timestamp_seconds") == "0");
   CHECK(samples.at("bai2aml_seconds_to_cutoff") == "-86400");
   CHECK(samples.at("bai2aml_phase{phase=\"degraded\"}") == "1");

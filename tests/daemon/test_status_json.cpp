@@ -58,7 +58,7 @@ TEST_CASE("status_to_json: every phase and source mode, nulls, and a cutoff in t
   json j = status_to_json(s);
   CHECK(j["phase"] == "degraded");
   CHECK(j["source"]["mode"] == "live");
-  CHECK(j["source"]["fetched_at"].is_null());
+  CHECK(j["source"]["fetched_at"] == "1970-01-01T00:00:00Z");  // never read: still a date-time, per §4.3
   CHECK(j["projected_completion"].is_null());
   CHECK(j["last_error"] == "LIST https://management.azure.com/...: 503 ServiceUnavailable");
   CHECK(j["seconds_to_cutoff"] == -(2 * 86400 + 1));

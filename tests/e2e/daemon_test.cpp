@@ -49,6 +49,8 @@ TEST_CASE("run: READY, STATUS, WATCHDOG and STOPPING on NOTIFY_SOCKET - status f
   CHECK(st["phase"] == "converged");
   CHECK(st["seconds_to_cutoff"].is_number_integer());
   CHECK(st["source"]["mode"] == "live");
+  REQUIRE(st["source"]["fetched_at"].is_string());  // the inventory was read: its real time, not "never"
+  CHECK(st["source"]["fetched_at"] != "1970-01-01T00:00:00Z");
   CHECK(st["cycle"]["number"].get<int>() >= 1);
   for (const char* key : {"total", "in_sync", "pending", "failed", "blocked", "retired"}) CHECK(st["resources"][key].is_number_integer());
   CHECK(st["resources"]["pending"] == 0);
