@@ -69,13 +69,17 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# The shared libraries the binaries load (Debian 12 package names). dpkg-shlibdeps adds the exact
-# versions when it is available; the explicit list keeps the package correct without it.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "libcpprest2.10, libspdlog1.10, libfmt9, libsqlite3-0, libsystemd0, libboost-system1.74.0, libssl3, libstdc++6, libc6, systemd")
+# Depends: computed by dpkg-shlibdeps from the shared libraries the packed binaries really load
+# (with their minimum versions), plus systemd, which runs the units. Without dpkg-shlibdeps the
+# Debian 12 names of those libraries are listed by hand (Boost.System is header-only in 1.74: no
+# library to depend on).
 find_program(BAI2AML_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(BAI2AML_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd")
+else()
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "systemd, libcpprest2.10, libspdlog1.10, libfmt9, libsqlite3-0, libsystemd0, libssl3, libstdc++6, libgcc-s1, libc6")
 endif()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${bai2aml_deb_scripts}/postinst ${bai2aml_deb_scripts}/prerm ${bai2aml_deb_scripts}/postrm)
