@@ -25,7 +25,11 @@ struct WorkQueue::State : std::enable_shared_from_this<WorkQueue::State> {
   std::shared_ptr<RateLimiter> limiter;
   Handler handler;
 
-  std::deque<std::string> queue;  // ready keys, FIFO
+  // Ready keys, FIFO each; `due` (keys whose add_after delay elapsed) is served first, because
+  // those keys carry work already started (an LRO to poll, a retry) that must not wait behind a
+  // backlog of fresh keys holding every slot while they wait for ARM's write budget.
+  std::deque<std::string> due;
+  std::deque<std::string> queue;
   std::set<std::string> dirty;    // keys that need processing (queued, or re-added while processing)
   std::set<std::string> processing;
 
@@ -42,11 +46,11 @@ struct WorkQueue::State : std::enable_shared_from_this<WorkQueue::State> {
   boost::asio::steady_timer drain_timer;
   std::function<void(bool)> on_drained;
 
-  void add(const std::string& key) {
+  void add(const std::string& key, bool from_delay = false) {
     if (shutting || dirty.count(key)) return;
     dirty.insert(key);
     if (processing.count(key)) return;  // queued again when its processing ends
-    queue.push_back(key);
+    (from_delay ? due : queue).push_back(key);
     schedule_pump();
   }
 
@@ -96,7 +100,7 @@ struct WorkQueue::State : std::enable_shared_from_this<WorkQueue::State> {
       if (at > now) break;
       heap.pop();
       waiting.erase(it);
-      add(key);
+      add(key, true);
     }
     arm_timer();
   }
@@ -114,9 +118,10 @@ struct WorkQueue::State : std::enable_shared_from_this<WorkQueue::State> {
   }
 
   void pump() {
-    while (!shutting && handler && processing.size() < slots && !queue.empty()) {
-      const std::string key = queue.front();
-      queue.pop_front();
+    while (!shutting && handler && processing.size() < slots && (!due.empty() || !queue.empty())) {
+      auto& from = due.empty() ? queue : due;
+      const std::string key = from.front();
+      from.pop_front();
       dirty.erase(key);
       processing.insert(key);
       auto called = std::make_shared<bool>(false);
@@ -155,6 +160,7 @@ struct WorkQueue::State : std::enable_shared_from_this<WorkQueue::State> {
 
   void shut_down() {
     shutting = true;
+    due.clear();
     queue.clear();
     dirty.clear();
     waiting.clear();
@@ -184,7 +190,7 @@ void WorkQueue::add_after(const std::string& key, std::chrono::milliseconds dela
 void WorkQueue::add_rate_limited(const std::string& key) { state_->add_after(key, state_->limiter->when(key)); }
 void WorkQueue::forget(const std::string& key) { state_->limiter->forget(key); }
 int WorkQueue::num_requeues(const std::string& key) const { return state_->limiter->num_requeues(key); }
-std::size_t WorkQueue::len() const { return state_->queue.size(); }
+std::size_t WorkQueue::len() const { return state_->due.size() + state_->queue.size(); }
 std::size_t WorkQueue::in_flight() const { return state_->processing.size(); }
 std::size_t WorkQueue::delayed() const { return state_->waiting.size(); }
 bool WorkQueue::shutting_down() const { return state_->shutting; }

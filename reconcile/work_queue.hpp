@@ -3,7 +3,8 @@
 //   - a key is never processed twice at once: add() of a queued key is a no-op; add() of a key in
 //     processing only marks it dirty, and it is queued again when its processing ends;
 //   - add_after() parks a key in a delay heap; a key already waiting keeps the *earlier* time;
-//     a delay <= 0 adds at once;
+//     a delay <= 0 adds at once; a key whose delay elapsed is dispatched before keys added with
+//     add() (it carries started work - an LRO poll, a retry - that must not queue behind new work);
 //   - add_rate_limited() is add_after(key, limiter.when(key)); forget() drops the failure history;
 //   - concurrency is N in-flight slots, not threads: the handler is started for up to N keys and
 //     signals the end of each with the Done callback (which may be called later, from another

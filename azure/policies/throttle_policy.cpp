@@ -1,6 +1,7 @@
 #include "azure/policies/throttle_policy.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 
 #include <boost/asio/io_context.hpp>
@@ -24,6 +25,8 @@ struct ThrottlePolicy::Bucket {
   bool probed = false;  // an answer has told us the server's budget
   long max_remaining_seen = 0;
   int in_flight = 0;
+  std::uint64_t sent = 0;     // requests started, numbered
+  std::uint64_t newest = 0;   // the latest-started request whose answer set the tokens
   std::deque<std::function<void()>> waiting;
   boost::asio::steady_timer timer;
   bool timer_armed = false;
@@ -54,6 +57,11 @@ double ThrottlePolicy::rate(const std::string& subscription, bool writes) const 
   return it == buckets_.end() ? 0.0 : it->second->rate;
 }
 
+double ThrottlePolicy::tokens(const std::string& subscription, bool writes) const {
+  const auto it = buckets_.find(subscription + (writes ? "|writes" : "|reads"));
+  return it == buckets_.end() ? 0.0 : it->second->tokens;
+}
+
 void ThrottlePolicy::send(Request request, Next next, ResponseCallback done) {
   const auto subscription = subscription_of(request.url);
   if (subscription.empty()) {
@@ -73,7 +81,8 @@ void ThrottlePolicy::send(Request request, Next next, ResponseCallback done) {
   bucket->waiting.push_back([this, bucket, header, request = std::move(request), next,
                              done = std::move(done)]() mutable {
     ++bucket->in_flight;
-    next(std::move(request), [this, bucket, header, done = std::move(done)](Result<Response> result) {
+    const std::uint64_t number = ++bucket->sent;
+    next(std::move(request), [this, bucket, header, number, done = std::move(done)](Result<Response> result) {
       --bucket->in_flight;
       if (result) {
         const auto& r = result.value();
@@ -84,8 +93,19 @@ void ThrottlePolicy::send(Request request, Next next, ResponseCallback done) {
           const long n = std::stol(*remaining);
           bucket->probed = true;
           bucket->max_remaining_seen = std::max(bucket->max_remaining_seen, n);
-          // The server's word caps ours, minus what we have sent that it has not counted yet.
-          bucket->tokens = std::min(bucket->tokens, static_cast<double>(std::max(0L, n - bucket->in_flight)));
+          // The server's word is the budget, minus what we have sent that it has not counted yet: it
+          // lowers our estimate, and it raises it too (up to our burst), or a local refill rate lower
+          // than the server's (the configured one, or one halved after a 429) would leave budget the
+          // server grants unused for the rest of the run.
+          // An answer overtaken by that of a later request is stale: the later requests it has not
+          // counted are no longer in flight, so it may only lower the estimate.
+          const double server = static_cast<double>(std::max(0L, n - bucket->in_flight));
+          if (number > bucket->newest) {
+            bucket->newest = number;
+            bucket->tokens = std::min(bucket->burst, server);
+          } else {
+            bucket->tokens = std::min(bucket->tokens, server);
+          }
           // Speed back up only while the server has plenty left, so that pacing settles below its rate.
           if (r.status != 429 && n * 4 > bucket->max_remaining_seen) {
             bucket->rate = std::min(bucket->max_rate, bucket->rate + options_.recovery_step);

@@ -1,7 +1,8 @@
 // Client-side pacing: a token bucket per (subscription, reads|writes), so that bai2aml stays under
 // ARM's limits instead of collecting 429s. The buckets adapt to what ARM says:
-// x-ms-ratelimit-remaining-subscription-{reads,writes} caps the local tokens (minus requests still
-// in flight); a 429 halves the refill rate and holds the bucket until its Retry-After; successes
+// x-ms-ratelimit-remaining-subscription-{reads,writes} sets the local tokens (minus requests still
+// in flight, at most the local burst), so the local refill rate only paces while the server's budget
+// is spent; a 429 halves the refill rate and holds the bucket until its Retry-After; successes
 // raise the rate back additively. Until the first answer of a bucket arrives only one request of
 // that bucket is in flight (the server's budget is unknown). Requests without a subscription in
 // their URL pass unpaced.
@@ -38,6 +39,8 @@ class ThrottlePolicy : public Policy {
 
   // The current refill rate of a bucket (tokens/s), or 0 if it does not exist; for tests and logs.
   double rate(const std::string& subscription, bool writes) const;
+  // The tokens a bucket holds as of its last answer or refill, or 0 if it does not exist; for tests.
+  double tokens(const std::string& subscription, bool writes) const;
 
   struct Bucket;
 

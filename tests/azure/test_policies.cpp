@@ -272,6 +272,66 @@ TEST_CASE("throttle: a 429 halves the rate and holds the bucket for Retry-After 
   CHECK(at.back() - at.front() >= milliseconds(280));  // the second PUT waited out the hold
 }
 
+TEST_CASE("throttle: the server's remaining count sets the local budget - down and up to the burst") {
+  // A local refill slower than the server's (configured, or halved after a 429) must not leave
+  // budget the server reports unused.
+  boost::asio::io_context io;
+  ThrottleOptions o;
+  o.write_rate = 0.5;
+  o.write_burst = 20;
+  auto policy = std::make_unique<ThrottlePolicy>(io, o);
+  auto* throttle = policy.get();
+  std::string remaining = "3";
+  FakeServer server(io, [&](const Request&) -> Result<Response> {
+    return reply(200, "", {{"x-ms-ratelimit-remaining-subscription-writes", remaining}});
+  });
+  auto p = chain(io, server, std::move(policy));
+  Request put = get();
+  put.method = "PUT";
+  CHECK(send(io, p, put).ok());
+  CHECK(throttle->tokens("s1", true) == Approx(3.0).margin(0.1));  // down: the server has 3 left
+  remaining = "15";
+  CHECK(send(io, p, put).ok());
+  CHECK(throttle->tokens("s1", true) == Approx(15.0).margin(0.1));  // up: not 2 + 0.5/s of refill
+  remaining = "11999";
+  CHECK(send(io, p, put).ok());
+  CHECK(throttle->tokens("s1", true) == Approx(20.0));  // never above the local burst
+  CHECK(throttle->rate("s1", true) == Approx(0.5));      // the refill rate itself is unchanged
+}
+
+TEST_CASE("throttle: an answer overtaken by a later request's answer can only lower the budget") {
+  boost::asio::io_context io;
+  ThrottleOptions o;
+  o.write_rate = 0.5;
+  o.write_burst = 20;
+  auto policy = std::make_unique<ThrottlePolicy>(io, o);
+  auto* throttle = policy.get();
+  std::vector<ResponseCallback> pending;  // answered in the order the test chooses
+  std::vector<std::unique_ptr<Policy>> v;
+  v.push_back(std::move(policy));
+  Pipeline p(std::move(v), std::make_unique<FunctionTransport>(
+                               [&](Request, ResponseCallback done) { pending.push_back(std::move(done)); }));
+  auto answer = [&](std::size_t i, const char* remaining) {
+    pending.at(i)(reply(200, "", {{"x-ms-ratelimit-remaining-subscription-writes", remaining}}));
+  };
+  Request put = get();
+  put.method = "PUT";
+  int completed = 0;
+  auto count = [&](Result<Response>) { ++completed; };
+  p.send(put, count);
+  run_until(io, [&] { return pending.size() == 1; });
+  answer(0, "10");
+  p.send(put, count);  // B
+  p.send(put, count);  // C
+  run_until(io, [&] { return pending.size() == 3; });
+  answer(2, "5");  // C first: 5 left, B still in flight
+  CHECK(throttle->tokens("s1", true) == Approx(4.0).margin(0.1));
+  answer(1, "8");  // B's answer is older than C's: it does not know about C
+  CHECK(throttle->tokens("s1", true) == Approx(4.0).margin(0.1));
+  run_until(io, [&] { return completed == 3; });
+  CHECK(completed == 3);
+}
+
 TEST_CASE("throttle: requests without a subscription pass unpaced") {
   boost::asio::io_context io;
   FakeServer server(io, [&](const Request&) -> Result<Response> { return reply(200); });

@@ -133,6 +133,30 @@ TEST_CASE("work queue: delayed keys come out in time order - a waiting key keeps
   CHECK(q.len() == 2);
 }
 
+TEST_CASE("work queue: a key back from its delay goes before keys added fresh - each kind stays FIFO") {
+  // An LRO poll or a retry (started work) must not wait behind new keys that hold the slots.
+  boost::asio::io_context io;
+  WorkQueue q(io, 1, limiter());
+  std::vector<std::string> seen;
+  WorkQueue::Done hold;
+  q.start([&](const std::string& key, WorkQueue::Done done) {
+    seen.push_back(key);
+    if (key == "busy") hold = done;
+    else done();
+  });
+  q.add("busy");
+  run_until(io, [&] { return hold != nullptr; });
+  q.add("new-1");
+  q.add("new-2");
+  q.add_after("poll-1", milliseconds(1));
+  q.add_after("poll-2", milliseconds(2));
+  run_until(io, [&] { return q.delayed() == 0; });
+  CHECK(q.len() == 4);
+  hold();
+  run_until(io, [&] { return q.idle(); });
+  CHECK(seen == std::vector<std::string>{"busy", "poll-1", "poll-2", "new-1", "new-2"});
+}
+
 TEST_CASE("work queue: add_rate_limited backs off through the limiter - forget resets it") {
   boost::asio::io_context io;
   WorkQueue q(io, 1, limiter());
