@@ -310,6 +310,11 @@ void read_policy(ObjectReader& root, Config& cfg, Diagnostics& diags) {
                                                         {"after_migration", RetireSource::AfterMigration},
                                                         {"at_cutoff", RetireSource::AtCutoff}}))
     p.retire_source = *v;
+  // Deleting from Batch AI is decided on a live read only; a snapshot cannot say a job has ended.
+  if (p.retire_source != RetireSource::Never && !cfg.source.inventory_file.empty())
+    diags.error(r.path_of("retire_source"), "\"" + std::string(to_string(p.retire_source)) +
+                                                "\" needs the live Batch AI API, but source.inventory_file reads a snapshot; "
+                                                "set retire_source to \"never\" or remove source.inventory_file");
   r.finish();
 }
 

@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -12,11 +13,13 @@
 #include "azure/batchai_reader.hpp"
 #include "azure/request_counters.hpp"
 #include "daemon/cutoff.hpp"
+#include "daemon/retained_inventory.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/diff.hpp"
 #include "reconcile/executor.hpp"
 #include "reconcile/observer.hpp"
 #include "reconcile/quota.hpp"
+#include "reconcile/source_retirement.hpp"
 #include "state/content_hash.hpp"
 #include "state/store.hpp"
 #include "translate/translate.hpp"
@@ -85,8 +88,9 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       auto& store = self->store_;
       const bool from_file = !self->cfg_->source.inventory_file.empty();
       if (r.ok()) {
+        if (!from_file) self->live_read_ = r.value().resources;
         store.transaction([&] {
-          store.replace_inventory(r.value().resources, r.value().fetched_at);
+          store.replace_inventory(retain_retired_sources(store, std::move(r.value().resources)), r.value().fetched_at);
           store.set_source_status({from_file ? "snapshot" : "live", format_rfc3339(r.value().fetched_at), std::nullopt});
         });
       } else {
@@ -173,6 +177,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       }
     }
     plan_ = reconcile::diff(translation_.resources, observed_, inputs);
+    plan_source_retirement();
 
     std::vector<translate::DesiredResource> new_computes;
     std::map<std::string, const translate::DesiredResource*> by_key;
@@ -193,6 +198,27 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
                                         self->plan_, reconcile::check_quota(new_computes, q.vm_sizes, q.usages));
                                     self->execute();
                                   });
+  }
+
+  // 4b. The Batch AI writes policy.retire_source allows: decided on this pass's live read only.
+  void plan_source_retirement() {
+    reconcile::SourceRetirementInputs in;
+    in.mode = cfg_->policy.retire_source;
+    in.cutoff_passed = Clock::now() >= cfg_->cutoff;
+    in.source_live = live_read_.has_value();
+    if (live_read_) in.live = std::move(*live_read_);
+    in.desired = &translation_.resources;
+    in.observed = &observed_;
+    for (const auto& op : store_.operations_with_action(reconcile::kTerminateSourcePhase))
+      in.terminated.insert(reconcile::id_key(op.resource_id));
+    auto retirement = reconcile::plan_source_retirement(in);
+    retirement_acting_ = retirement.acting;
+    for (auto& a : retirement.actions) {
+      source_actions_.insert(reconcile::id_key(a.id));
+      plan_.actions.push_back(std::move(a));
+    }
+    for (auto& f : retirement.findings) plan_.findings.push_back(std::move(f));
+    live_read_.reset();
   }
 
   // 5. Hand the plan to the executor (journal first, dependency order, per-resource backoff) and
@@ -323,6 +349,25 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
                            format_rfc3339(now)});
       }
     });
+    // A Batch AI write changes what the next read shows (a terminated job frees its cluster, a
+    // deleted cluster its workspace): the pass is not converged until one finds nothing left to do.
+    // The source plan was decided on the observation from before this pass's AML writes; what
+    // they created (an AML job, a Succeeded compute) may unlock a retirement the next pass sees.
+    if (retirement_acting_ && std::any_of(plan_.actions.begin(), plan_.actions.end(), [&](const reconcile::Action& a) {
+          return a.writes() && !source_actions_.count(reconcile::id_key(a.id));
+        })) {
+      ++remaining;
+      want_wake(1s);
+    }
+    for (const auto& key : source_actions_) {
+      const auto item = item_of.find(key);
+      if (item != item_of.end() && item->second.phase == reconcile::ItemPhase::Failed) {
+        ++terminal;
+      } else {
+        ++remaining;
+        want_wake(1s);
+      }
+    }
     report_.remaining = remaining;
     report_.terminal_failures = terminal;
     report_.wake_after = wake;
@@ -343,6 +388,9 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     if (phase == Phase::Degraded && !report_.wake_after) report_.wake_after = 30s;
     translation_ = {};
     observed_.clear();
+    live_read_.reset();
+    source_actions_.clear();
+    retirement_acting_ = false;
     plan_ = {};
     reader_.reset();
     observer_.reset();
@@ -369,6 +417,9 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   std::optional<std::string> source_error_;
   translate::Translation translation_;
   std::vector<reconcile::ObservedResource> observed_;
+  std::optional<std::vector<nlohmann::json>> live_read_;  // this pass's read of the live Batch AI API
+  std::set<std::string> source_actions_;                  // id keys of this pass's Batch AI writes
+  bool retirement_acting_ = false;                        // policy.retire_source applies this pass
   reconcile::Plan plan_;
   boost::asio::steady_timer quiet_timer_{io_};
   bool resume_pending_ = false;

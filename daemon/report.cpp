@@ -1,5 +1,8 @@
 #include "daemon/report.hpp"
 
+#include "reconcile/source_retirement.hpp"
+#include "translate/batchai_id.hpp"
+
 #include <algorithm>
 #include <map>
 #include <sstream>
@@ -17,6 +20,8 @@ std::string job_state(const nlohmann::json& body) {
   return p.is_object() ? p.value("executionState", "") : "";
 }
 
+constexpr const char* kGoneDetail = "no longer in the Batch AI source";
+
 bool is_final_job_state(const std::string& s) {
   const auto l = lower(s);
   return l == "succeeded" || l == "failed";
@@ -25,6 +30,7 @@ bool is_final_job_state(const std::string& s) {
 // Outcome per DESIGN.md §3: migrated, migrated with findings, or not migratable (an error finding).
 std::string outcome_of(const ReportEntry& e) {
   if (e.kind == "job" && is_final_job_state(e.detail)) return "history";
+  if (e.detail == kGoneDetail) return "gone-from-source";
   const bool has_error = std::any_of(e.findings.begin(), e.findings.end(),
                                      [](const translate::Finding& f) { return f.severity == translate::Severity::Error; });
   if (e.counterparts.empty()) {
@@ -78,9 +84,31 @@ ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoi
     }
     it->second.counterparts.push_back(c);
   }
+  // What bai2aml retired from Batch AI itself; a deleted workspace took everything under it along.
+  for (const auto& [phase, verb] : {std::pair{reconcile::kRetireSourcePhase, "deleted"},
+                                    std::pair{reconcile::kTerminateSourcePhase, "terminated"}})
+    for (const auto& op : store.operations_with_action(phase)) {
+      const auto root = lower(op.resource_id);
+      for (auto it = entries.lower_bound(root); it != entries.end() && it->first.compare(0, root.size(), root) == 0; ++it) {
+        if (it->first.size() > root.size() && it->first[root.size()] != '/') continue;
+        if (it->first != root && !it->second.retired_action.empty()) continue;  // its own write says more
+        it->second.retired_action = it->first == root ? verb : std::string(verb) + " with " + op.resource_id;
+        it->second.retired_state = op.state;
+        it->second.retired_at = op.updated_at;
+      }
+    }
   for (const auto& f : store.findings()) {
     auto it = entries.find(lower(f.finding.source_id));
-    if (it != entries.end()) it->second.findings.push_back(f.finding);
+    if (it == entries.end()) {
+      // A finding about a resource that left the source (deleted by hand: its AML counterpart is
+      // pruned, or says why not) still belongs in the report.
+      ReportEntry gone;
+      gone.source_id = f.finding.source_id;
+      gone.kind = translate::to_string(translate::parse_batchai_id(f.finding.source_id).kind);
+      gone.detail = kGoneDetail;
+      it = entries.emplace(lower(f.finding.source_id), std::move(gone)).first;
+    }
+    it->second.findings.push_back(f.finding);
   }
   for (auto& [key, e] : entries) {
     e.outcome = outcome_of(e);
@@ -101,6 +129,8 @@ nlohmann::json report_to_json(const ReportData& d) {
     ++outcomes[e.outcome];
     nlohmann::json j = {{"source_id", e.source_id}, {"kind", e.kind}, {"outcome", e.outcome}, {"detail", e.detail},
                         {"aml", nlohmann::json::array()}, {"findings", nlohmann::json::array()}};
+    if (!e.retired_action.empty())
+      j["batch_ai"] = {{"retired", e.retired_action}, {"state", e.retired_state}, {"at", e.retired_at}};
     for (const auto& c : e.counterparts)
       j["aml"].push_back({{"id", c.id}, {"kind", c.kind}, {"state", c.state}, {"reason", c.reason}});
     for (const auto& f : e.findings)
@@ -145,6 +175,15 @@ std::string report_to_markdown(const ReportData& d) {
       }
   }
   if (!any) md << "\nNone.\n";
+
+  md << "\n## Retired from Batch AI (policy.retire_source)\n\n";
+  bool retired = false;
+  for (const auto& e : d.entries)
+    if (!e.retired_action.empty()) {
+      retired = true;
+      md << "- `" << e.source_id << "`: " << e.retired_action << " (" << e.retired_state << ", " << e.retired_at << ")\n";
+    }
+  if (!retired) md << "None.\n";
 
   md << "\n## Finished jobs (history, not re-run)\n\n";
   bool history = false;

@@ -23,8 +23,11 @@ struct ReportCounterpart {
 struct ReportEntry {
   std::string source_id;
   std::string kind;     // Batch AI kind
-  std::string outcome;  // migrated, migrated-with-findings, not-migratable, pending, history
+  std::string outcome;  // migrated, migrated-with-findings, not-migratable, pending, history, gone-from-source
   std::string detail;   // experiments: job count; finished jobs: their final state
+  // policy.retire_source: "deleted" or "terminated" on Batch AI by bai2aml ("" if neither), the
+  // journal state of that write (succeeded, sent, failed, ...) and when it last changed.
+  std::string retired_action, retired_state, retired_at;
   std::vector<ReportCounterpart> counterparts;
   std::vector<translate::Finding> findings;
 };

@@ -18,6 +18,9 @@ enum class ActionKind {
   Retire,   // DELETE an owned resource that is no longer desired (policy.prune)
   Noop,     // nothing to send (converged, history, or an unowned parent workspace)
   Blocked,  // a write is needed but not allowed; a finding says why
+  // Writes to the Batch AI source (policy.retire_source), never to AML:
+  RetireSource,     // DELETE a migrated Batch AI cluster or workspace
+  TerminateSource,  // POST terminate to a migrated Batch AI job still queued or running
 };
 const char* to_string(ActionKind kind);  // "create", "update", ...
 
@@ -25,7 +28,8 @@ struct Action {
   ActionKind kind = ActionKind::Noop;
   translate::Kind resource_kind{};
   std::string id;      // the AML ARM id
-  std::string method;  // "PUT", "PATCH", "DELETE", or "" (Noop, Blocked). Replace: "PUT" (after the DELETE)
+  std::string method;  // "PUT", "PATCH", "DELETE", "POST", or "" (Noop, Blocked). Replace: "PUT" (after the DELETE)
+  std::string post_action;  // POST: the action segment appended to the id ("terminate")
   nlohmann::json body;  // what to send (secret refs still unresolved); null for DELETE/Noop/Blocked
   std::string reason;   // human-readable why, e.g. "differs at /properties/properties/scaleSettings/maxNodeCount"
   std::vector<std::string> depends_on;  // ids that must be ready first (for Retire: gone first)

@@ -22,6 +22,8 @@ const char* to_string(ActionKind kind) {
     case ActionKind::Retire: return "retire";
     case ActionKind::Noop: return "noop";
     case ActionKind::Blocked: return "blocked";
+    case ActionKind::RetireSource: return "retire-source";
+    case ActionKind::TerminateSource: return "terminate-source";
   }
   return "unknown";
 }

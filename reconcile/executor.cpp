@@ -287,7 +287,8 @@ void Executor::send(const std::string& key, const Action& action, const std::str
   intent.resource_id = action.id;
   intent.action = phase;
   intent.method = method;
-  intent.url = client_.url_for(action.id);
+  const std::string target = method == "POST" ? action.id + "/" + action.post_action : action.id;
+  intent.url = client_.url_for(target);
   intent.body_hash = action.desired_hash;
   std::int64_t op_id = 0;
   try {
@@ -333,6 +334,8 @@ void Executor::send(const std::string& key, const Action& action, const std::str
     client_.begin_patch(action.id, body, on_result);
   } else if (method == "DELETE") {
     client_.begin_delete(action.id, on_result);
+  } else if (method == "POST" && !action.post_action.empty()) {
+    client_.begin_post(target, body, on_result);
   } else {
     try {
       store_.journal_finished(op_id, "failed", std::nullopt, std::string("UnsupportedMethod"), method);

@@ -320,6 +320,14 @@ std::vector<Operation> Store::operations_for(const std::string& resource_id) {
   return out;
 }
 
+std::vector<Operation> Store::operations_with_action(const std::string& action) {
+  std::vector<Operation> out;
+  auto st = db_->prepare((std::string("SELECT ") + kOperationColumns + " FROM operations WHERE action = ? ORDER BY op_id").c_str());
+  st.bind(1, action);
+  while (st.step()) out.push_back(read_operation(st));
+  return out;
+}
+
 // ---- audit log -------------------------------------------------------------------------------
 
 void Store::append_audit(const AuditRecord& r) {

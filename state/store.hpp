@@ -53,6 +53,7 @@ class Store {
                         const std::optional<std::string>& error_code, const std::optional<std::string>& error_message);
   std::vector<Operation> open_operations();  // intent, sent, polling
   std::vector<Operation> operations_for(const std::string& resource_id);
+  std::vector<Operation> operations_with_action(const std::string& action);  // journal phase, oldest first
 
   void append_audit(const AuditRecord& record);  // seq and (if empty) at are assigned
   std::vector<AuditRecord> audit_log();

@@ -1,6 +1,9 @@
 // bai2aml plan: reads the source and the live AML state, prints the actions and findings; changes
 // nothing (no write reaches Azure, nothing is written to the database). With source.inventory_file
 // and no reachable target it still works offline: every resource is then shown as to be created.
+#include <sys/stat.h>
+
+#include <chrono>
 #include <cstdio>
 #include <map>
 
@@ -8,9 +11,12 @@
 #include "daemon/commands/commands.hpp"
 #include "daemon/commands/load_config.hpp"
 #include "daemon/commands/source_inventory.hpp"
+#include "daemon/retained_inventory.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/diff.hpp"
 #include "reconcile/observer.hpp"
+#include "reconcile/source_retirement.hpp"
+#include "state/store.hpp"
 #include "translate/render.hpp"
 #include "translate/translate.hpp"
 
@@ -48,6 +54,20 @@ int plan(const CommandLine& cl) {
     std::fprintf(stderr, "bai2aml plan: cannot read the Batch AI inventory: %s\n", source.error.c_str());
     return kExitRuntimeFailure;
   }
+  // What an earlier apply or run knows: the Batch AI resources it retired itself (still migrated,
+  // though gone from the source) and the jobs it submitted. A missing database means none.
+  std::unique_ptr<state::Store> store;
+  struct stat db_stat{};
+  if (::stat(cfg->state.database.c_str(), &db_stat) == 0) {
+    try {
+      store = state::Store::open(cfg->state.database, {false});
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "bai2aml plan: %s\n", e.what());
+      return kExitRuntimeFailure;
+    }
+  }
+  const auto live_read = source.inventory.resources;
+  if (store) source.inventory.resources = retain_retired_sources(*store, std::move(source.inventory.resources));
   auto problems = translate::validate_mapping(source.inventory.resources, *cfg);
   if (!problems.empty()) {
     for (const auto& p : problems)
@@ -64,7 +84,28 @@ int plan(const CommandLine& cl) {
   reconcile::DiffInputs inputs;
   inputs.policy = cfg->policy;
   for (const auto& id : reconcile::computes_with_active_jobs(observed)) inputs.computes_with_active_jobs.insert(id);
+  if (store)
+    for (const auto& rec : store->desired()) {
+      if (rec.resource.kind != translate::Kind::Job) continue;
+      for (const auto& op : store->operations_for(rec.resource.id))
+        if (op.method == "PUT" && op.state == "succeeded") inputs.submitted_jobs.insert(reconcile::id_key(op.resource_id));
+    }
   auto plan = reconcile::diff(translation.resources, observed, inputs);
+  if (observe_error.empty()) {
+    reconcile::SourceRetirementInputs retire;
+    retire.mode = cfg->policy.retire_source;
+    retire.cutoff_passed = std::chrono::system_clock::now() >= cfg->cutoff;
+    retire.source_live = source.mode == "live";
+    retire.live = live_read;
+    retire.desired = &translation.resources;
+    retire.observed = &observed;
+    if (store)
+      for (const auto& op : store->operations_with_action(reconcile::kTerminateSourcePhase))
+        retire.terminated.insert(reconcile::id_key(op.resource_id));
+    auto retirement = reconcile::plan_source_retirement(retire);
+    for (auto& a : retirement.actions) plan.actions.push_back(std::move(a));
+    for (auto& f : retirement.findings) plan.findings.push_back(std::move(f));
+  }
 
   std::map<std::string, int> counts;
   for (const auto& a : plan.actions) ++counts[reconcile::to_string(a.kind)];
