@@ -194,8 +194,11 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
                                       spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
                                       return self->execute();
                                     }
-                                    reconcile::hold_for_quota(
-                                        self->plan_, reconcile::check_quota(new_computes, q.vm_sizes, q.usages));
+                                    std::vector<nlohmann::json> existing;
+                                    for (const auto& o : self->observed_)
+                                      if (o.kind == translate::Kind::Compute) existing.push_back(o.body);
+                                    reconcile::hold_for_quota(self->plan_, reconcile::check_quota(new_computes, q.vm_sizes,
+                                                                                                  q.usages, existing));
                                     self->execute();
                                   });
   }

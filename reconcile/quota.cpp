@@ -1,5 +1,6 @@
 #include "reconcile/quota.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <optional>
@@ -52,10 +53,35 @@ struct Pool {
   std::string label;  // the usage's name, for findings
   long long limit = 0;
   long long used = 0;
-  long long taken = 0;  // by earlier computes in this check
+  long long reserved = 0;   // maxNodeCount x vCPUs of the computes that exist
+  long long allocated = 0;  // currentNodeCount x vCPUs of those: already part of `used`
+  long long taken = 0;      // by earlier computes in this check
   bool unlimited() const { return limit < 0; }
-  long long available() const { return limit - used - taken; }
+  long long available() const { return limit - std::max(0LL, used - allocated) - reserved - taken; }
 };
+
+// What a compute body asks of the quota.
+struct Demand {
+  std::string vm_size;
+  std::string priority;  // dedicated | lowpriority
+  long long max_nodes = 0;
+  long long current_nodes = 0;  // an existing compute's allocated nodes
+};
+
+Demand demand_of(const json& body) {
+  const json* props = nullptr;
+  if (body.is_object() && body.contains("properties") && body["properties"].is_object() &&
+      body["properties"].contains("properties") && body["properties"]["properties"].is_object()) {
+    props = &body["properties"]["properties"];
+  }
+  Demand d;
+  d.vm_size = props ? string_at(*props, "vmSize") : "";
+  d.priority = props && squash(string_at(*props, "vmPriority")) == "lowpriority" ? "lowpriority" : "dedicated";
+  const json scale = props && props->contains("scaleSettings") ? (*props)["scaleSettings"] : json();
+  d.max_nodes = int_at(scale, "maxNodeCount").value_or(0);
+  d.current_nodes = props ? int_at(*props, "currentNodeCount").value_or(0) : 0;
+  return d;
+}
 
 // Usage name "Standard NC Family Cluster Dedicated vCPUs" -> ("standardncfamily", "dedicated").
 bool parse_family_usage(const std::string& name, std::string& family, std::string& priority) {
@@ -74,7 +100,7 @@ bool parse_family_usage(const std::string& name, std::string& family, std::strin
 }  // namespace
 
 QuotaCheck check_quota(const std::vector<translate::DesiredResource>& computes, const json& vm_sizes,
-                       const json& usages) {
+                       const json& usages, const std::vector<json>& existing) {
   std::map<std::string, VmSize> sizes;  // squash(name) -> size
   for (const auto& v : values(vm_sizes)) {
     const std::string name = string_at(v, "name");
@@ -105,18 +131,26 @@ QuotaCheck check_quota(const std::vector<translate::DesiredResource>& computes, 
     }
   }
 
+  for (const auto& body : existing) {
+    const Demand d = demand_of(body);
+    const auto size = sizes.find(squash(d.vm_size));
+    if (size == sizes.end()) continue;
+    for (Pool* pool : {families.count(squash(size->second.family) + "/" + d.priority)
+                           ? &families[squash(size->second.family) + "/" + d.priority]
+                           : nullptr,
+                       regional.count(d.priority) ? &regional[d.priority] : nullptr}) {
+      if (!pool) continue;
+      pool->reserved += d.max_nodes * size->second.vcpus;
+      pool->allocated += d.current_nodes * size->second.vcpus;
+    }
+  }
+
   QuotaCheck out;
   for (const auto& c : computes) {
-    const json* props = nullptr;
-    if (c.body.is_object() && c.body.contains("properties") && c.body["properties"].is_object() &&
-        c.body["properties"].contains("properties") && c.body["properties"]["properties"].is_object()) {
-      props = &c.body["properties"]["properties"];
-    }
-    const std::string vm_size = props ? string_at(*props, "vmSize") : "";
-    const std::string priority = props && squash(string_at(*props, "vmPriority")) == "lowpriority" ? "lowpriority"
-                                                                                                     : "dedicated";
-    const json scale = props && props->contains("scaleSettings") ? (*props)["scaleSettings"] : json();
-    const long long max_nodes = int_at(scale, "maxNodeCount").value_or(0);
+    const Demand demand = demand_of(c.body);
+    const std::string& vm_size = demand.vm_size;
+    const std::string& priority = demand.priority;
+    const long long max_nodes = demand.max_nodes;
     const std::string source = c.source_id.empty() ? c.id : c.source_id;
 
     const auto size = sizes.find(squash(vm_size));
@@ -141,6 +175,7 @@ QuotaCheck check_quota(const std::vector<translate::DesiredResource>& computes, 
                  " nodes x " + std::to_string(size->second.vcpus) + " vCPUs of " + vm_size + "), available " +
                  std::to_string(std::max(0LL, pool->available())) + " (limit " + std::to_string(pool->limit) +
                  ", in use " + std::to_string(pool->used) +
+                 (pool->reserved ? ", reserved by existing computes " + std::to_string(pool->reserved) : std::string()) +
                  (pool->taken ? ", planned for other computes " + std::to_string(pool->taken) : std::string()) + ")";
       break;
     }

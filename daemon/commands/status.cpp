@@ -8,6 +8,7 @@
 #include "daemon/status_json.hpp"
 #include "daemon/status_summary.hpp"
 #include "daemon/store_status.hpp"
+#include "reconcile/source_retirement.hpp"
 #include "state/store.hpp"
 
 namespace bai2aml::daemon::commands {
@@ -39,6 +40,16 @@ int status(const CommandLine& cl) {
   if (snap.projected_completion)
     std::printf("projected     %s\n", format_rfc3339(*snap.projected_completion).c_str());
   if (snap.last_error) std::printf("last error    %s\n", snap.last_error->c_str());
+  if (cfg->policy.retire_source != config::RetireSource::Never) {
+    // What policy.retire_source did to the Batch AI side, from the journal.
+    std::map<std::string, int> done;
+    for (const char* phase : {reconcile::kTerminateSourcePhase, reconcile::kRetireSourcePhase})
+      for (const auto& op : store->operations_with_action(phase)) ++done[std::string(phase) + " " + op.state];
+    const std::string terminate = reconcile::kTerminateSourcePhase, retire = reconcile::kRetireSourcePhase;
+    std::printf("batch ai      retire_source %s: %d job(s) terminated, %d cluster(s) or workspace(s) deleted, %d failed\n",
+                config::to_string(cfg->policy.retire_source), done[terminate + " succeeded"], done[retire + " succeeded"],
+                done[terminate + " failed"] + done[retire + " failed"]);
+  }
 
   const auto findings = store->findings();
   std::printf("findings      %lld error, %lld warning, %lld info\n", static_cast<long long>(snap.findings.error),

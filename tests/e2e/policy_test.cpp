@@ -329,6 +329,9 @@ TEST_CASE("retire_source after_migration: jobs terminated, then clusters and wor
   CHECK(resource(emulator, entry(rep, "/workspaces/vision-ws")["source_id"]).is_object());
   CHECK(has_finding(rep, "/workspaces/vision-ws", "source-retire-held"));
   CHECK(batchai_ids(emulator).size() < source_before.size());
+  const auto text = bench.bai2aml({"status", "--config", bench.config_path()});
+  CHECK(text.out.find("retire_source after_migration: " + std::to_string(terminated) + " job(s) terminated, " +
+                      std::to_string(deleted_clusters + deleted_workspaces)) != std::string::npos);
 
   // Retiring the source changed nothing in AML: every desired resource is still there, and the
   // next apply has nothing to do on either side.
@@ -338,7 +341,6 @@ TEST_CASE("retire_source after_migration: jobs terminated, then clusters and wor
   emulator.reset_stats();
   apply(bench);
   CHECK(write_requests(emulator) == 0);
-  (void)deleted_workspaces;
 }
 
 TEST_CASE("retire_source at_cutoff: nothing before the cutoff, the same retirement after it") {

@@ -86,6 +86,25 @@ TEST_CASE("quota: computes of one family draw on it cumulatively - in order") {
   CHECK(f->message.find("planned for other computes 8") != std::string::npos);
 }
 
+TEST_CASE("quota: existing computes reserve their maxNodeCount - a held compute stays held once the first exists") {
+  // DSv2 dedicated, regional total 24 - 14 = 10 free. Pass 1: a (4 x 2 = 8) fits, b (2 x 2 = 4) is held.
+  auto a = compute("a", "Standard_DS2_v2", 4);
+  const auto b = compute("b", "Standard_DS2_v2", 2);
+  const auto first = check_quota({a, b}, vm_sizes(), spec_usages());
+  CHECK(first.held == std::vector<std::string>{b.id});
+  // Pass 2: a exists and sits idle (the usage still says 14 in use); its 8 cores stay reserved.
+  const auto second = check_quota({b}, vm_sizes(), spec_usages(), {a.body});
+  CHECK(second.held == std::vector<std::string>{b.id});
+  const auto* f = finding(second, "quota-insufficient");
+  REQUIRE(f);
+  CHECK(f->message.find("available 2") != std::string::npos);
+  CHECK(f->message.find("reserved by existing computes 8") != std::string::npos);
+  // Nodes a has allocated are part of the usage already: they are not counted twice.
+  a.body["properties"]["properties"]["currentNodeCount"] = 2;  // 4 of the 14 cores in use are a's
+  const auto third = check_quota({compute("c", "Standard_DS2_v2", 3)}, vm_sizes(), spec_usages(), {a.body});
+  CHECK(third.held.empty());  // 24 - (14 - 4) - 8 = 6 free, c needs 6
+}
+
 TEST_CASE("quota: low priority uses its own pools - -1 is unlimited") {
   // NC low priority family: limit -1; regional low priority 50 - 18 = 32. 5 x 6 = 30 fits, then
   // 1 x 6 more does not.
