@@ -11,49 +11,6 @@
 
 using namespace bai2aml::testing;
 
-namespace {
-
-// Every resource id the desired state names (from the database, through the report).
-std::set<std::string> desired_ids(const E2eBench& bench) {
-  auto r = bench.bai2aml({"report", "--config", bench.config_path(), "--format", "json"});
-  REQUIRE(r.exit_code == 0);
-  std::set<std::string> ids;
-  const auto report = nlohmann::json::parse(r.out);
-  for (const auto& res : report["resources"])
-    for (const auto& aml : res["aml"]) ids.insert(aml["id"].get<std::string>());
-  CHECK_FALSE(ids.empty());
-  return ids;
-}
-
-std::set<std::string> lower_set(const std::vector<std::string>& v) {
-  std::set<std::string> out;
-  for (auto s : v) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out.insert(s);
-  }
-  return out;
-}
-
-std::set<std::string> lower_set(const std::set<std::string>& v) { return lower_set(std::vector<std::string>(v.begin(), v.end())); }
-
-// "a - b": what one set has that the other lacks, for failure messages.
-std::string missing(const std::set<std::string>& a, const std::set<std::string>& b) {
-  std::string out;
-  for (const auto& x : a)
-    if (!b.count(x)) out += "\n  " + x;
-  return out.empty() ? "(none)" : out;
-}
-
-#define CHECK_SAME_IDS(live_ids, desired_ids)                                          \
-  do {                                                                                 \
-    const auto l_ = lower_set(live_ids);                                               \
-    const auto d_ = lower_set(desired_ids);                                            \
-    INFO("live, not desired: " << missing(l_, d_) << "\ndesired, not live: " << missing(d_, l_)); \
-    CHECK(l_ == d_);                                                                   \
-  } while (false)
-
-}  // namespace
-
 TEST_CASE("apply migrates the sample estate - a second apply sends no writes") {
   EmulatorProcess emulator(sample_seed_with_ample_quota(), {"--lro-ms", "300"});
   E2eBench bench(emulator);

@@ -1,6 +1,8 @@
 #include "tests/e2e/e2e_fixture.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <cctype>
 #include <regex>
 
 namespace bai2aml::testing {
@@ -64,6 +66,35 @@ std::vector<std::string> aml_resource_ids(const EmulatorProcess& emulator) {
     ids.push_back(r["id"].get<std::string>());
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+std::set<std::string> desired_ids(const E2eBench& bench) {
+  auto r = bench.bai2aml({"report", "--config", bench.config_path(), "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  std::set<std::string> ids;
+  const auto report = nlohmann::json::parse(r.out);
+  for (const auto& res : report["resources"])
+    for (const auto& aml : res["aml"]) ids.insert(aml["id"].get<std::string>());
+  CHECK_FALSE(ids.empty());
+  return ids;
+}
+
+std::set<std::string> lower_set(const std::vector<std::string>& v) {
+  std::set<std::string> out;
+  for (auto s : v) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.insert(s);
+  }
+  return out;
+}
+
+std::set<std::string> lower_set(const std::set<std::string>& v) { return lower_set(std::vector<std::string>(v.begin(), v.end())); }
+
+std::string missing(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::string out;
+  for (const auto& x : a)
+    if (!b.count(x)) out += "\n  " + x;
+  return out.empty() ? "(none)" : out;
 }
 
 }  // namespace bai2aml::testing

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,4 +44,24 @@ long write_requests(const EmulatorProcess& emulator);
 // AML resources the emulator holds under the demo's target resource group.
 std::vector<std::string> aml_resource_ids(const EmulatorProcess& emulator);
 
+// Every AML resource id the desired state names (from the database, through `bai2aml report`).
+std::set<std::string> desired_ids(const E2eBench& bench);
+
+// ARM ids are case-insensitive: compare them lower-cased.
+std::set<std::string> lower_set(const std::vector<std::string>& v);
+std::set<std::string> lower_set(const std::set<std::string>& v);
+
+// "a - b": what one set has that the other lacks, one per line, for failure messages.
+std::string missing(const std::set<std::string>& a, const std::set<std::string>& b);
+
 }  // namespace bai2aml::testing
+
+// The live AML ids and the desired ones are the same set (case-insensitively); on failure, says which differ.
+#define CHECK_SAME_IDS(live_ids, desired_ids)                                                                  \
+  do {                                                                                                         \
+    const auto l_ = ::bai2aml::testing::lower_set(live_ids);                                                   \
+    const auto d_ = ::bai2aml::testing::lower_set(desired_ids);                                                \
+    INFO("live, not desired: " << ::bai2aml::testing::missing(l_, d_)                                          \
+                               << "\ndesired, not live: " << ::bai2aml::testing::missing(d_, l_));             \
+    CHECK(l_ == d_);                                                                                           \
+  } while (false)
