@@ -361,7 +361,9 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
 ArmClient::ArmClient(boost::asio::io_context& io, const config::Azure& azure, ArmClientOptions options,
                      std::shared_ptr<RequestCounters> counters) {
   const auto transport = transport_options_for(azure, options.timeout);
-  auto credential = make_credential(azure, make_token_pipeline(io, transport, options.retry, counters));
+  // The counters are ARM's (bai2aml_arm_requests_total, the writes of a pass): a token request to
+  // the identity endpoint is neither.
+  auto credential = make_credential(azure, make_token_pipeline(io, transport, options.retry, nullptr));
   auto pipeline = make_arm_pipeline(io, transport, options.retry, options.throttle, credential, counters);
   impl_ = std::make_shared<Impl>(io, azure.arm_endpoint, std::move(pipeline), std::move(options));
   impl_->credential_ = std::move(credential);

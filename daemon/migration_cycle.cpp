@@ -168,13 +168,19 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     reconcile::DiffInputs inputs;
     inputs.policy = cfg_->policy;
     for (const auto& id : reconcile::computes_with_active_jobs(observed_)) inputs.computes_with_active_jobs.insert(id);
+    std::set<std::string> observed_keys;
+    for (const auto& o : observed_) observed_keys.insert(reconcile::id_key(o.id));
     for (const auto& rec : store_.desired()) {
-      for (const auto& op : store_.operations_for(rec.resource.id)) {
+      const auto ops = store_.operations_for(rec.resource.id);
+      for (const auto& op : ops) {
         if (op.state != "succeeded" || op.body_hash.empty()) continue;
         inputs.last_applied_hash[reconcile::id_key(op.resource_id)] = op.body_hash;
         if (rec.resource.kind == translate::Kind::Job && op.method == "PUT")
           inputs.submitted_jobs.insert(reconcile::id_key(op.resource_id));
       }
+      const auto key = reconcile::id_key(rec.resource.id);
+      if (rec.resource.kind == translate::Kind::Job && !inputs.submitted_jobs.count(key) && observed_keys.count(key))
+        record_lost_submission(ops, key, inputs);
     }
     plan_ = reconcile::diff(translation_.resources, observed_, inputs);
     plan_source_retirement();
@@ -201,6 +207,25 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
                                                                                                   q.usages, existing));
                                     self->execute();
                                   });
+  }
+
+  // A job PUT whose answer was lost (the process died; the row was abandoned) and whose job AML now
+  // lists was a submission: the journal says so, durably, so that the job is never sent again,
+  // even if it later disappears from AML.
+  void record_lost_submission(const std::vector<state::Operation>& ops, const std::string& key,
+                              reconcile::DiffInputs& inputs) {
+    for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+      if (it->method != "PUT" || (it->state != "abandoned" && it->state != "failed")) continue;
+      try {
+        store_.journal_finished(it->op_id, "succeeded", std::nullopt, std::nullopt,
+                                std::string("the answer was lost; the job was found in AML afterwards"));
+        inputs.submitted_jobs.insert(key);
+        if (!it->body_hash.empty()) inputs.last_applied_hash[key] = it->body_hash;
+      } catch (const std::exception& e) {
+        spdlog::error("journal update for {} failed: {}", it->resource_id, e.what());
+      }
+      return;
+    }
   }
 
   // 4b. The Batch AI writes policy.retire_source allows: decided on this pass's live read only.

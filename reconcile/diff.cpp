@@ -214,7 +214,8 @@ class Planner {
         finding("job-not-resubmitted", Severity::Warning, source_of(d),
                 "job " + d.id + " was submitted earlier but is no longer listed in AML; it is not submitted again",
                 "submit it by hand if it must run again");
-        push(std::move(a), ActionKind::Noop, "", nullptr, "job already submitted (journal); never resubmitted");
+        // Blocked, not Noop: the desired job does not exist and only a human may submit it again.
+        push(std::move(a), ActionKind::Blocked, "", nullptr, "job already submitted (journal); never resubmitted");
         return;
       }
       push(std::move(a), ActionKind::Create, "PUT", d.body, "does not exist");

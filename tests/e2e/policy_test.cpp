@@ -292,7 +292,14 @@ TEST_CASE("retire_source never (the default) sends nothing to Batch AI") {
 }
 
 TEST_CASE("retire_source after_migration: jobs terminated, then clusters and workspaces deleted - AML untouched") {
-  EmulatorProcess emulator(sample_seed_with_ample_quota(), {"--lro-ms", "100"});
+  // The NLP workspace's running and terminating jobs have ended, so all of it can go; the vision
+  // workspace still runs a job that was not migrated, and keeps its file server.
+  json seed = json::parse(sample_seed_with_ample_quota());
+  for (auto& r : seed["resources"])
+    if (r["id"].get<std::string>().find("/workspaces/NLP_Workspace/experiments/seq2seq/jobs/seq2seq-") != std::string::npos &&
+        r["properties"]["executionState"] != "queued")
+      r["properties"]["executionState"] = "succeeded";
+  EmulatorProcess emulator(seed.dump(), {"--lro-ms", "100"});
   E2eBench bench(emulator);
   set_policy(bench, "retire_source", "after_migration");
   const auto source_before = batchai_ids(emulator);
@@ -325,6 +332,12 @@ TEST_CASE("retire_source after_migration: jobs terminated, then clusters and wor
   }
   CHECK(terminated >= 1);
   CHECK(deleted_clusters >= 1);
+  CHECK(deleted_workspaces == 1);
+  CHECK(resource(emulator, entry(rep, "/workspaces/NLP_Workspace")["source_id"]).is_null());
+  // Its AML workspace, and everything in it, stays: the snapshot kept what was deleted.
+  const auto nlp_ws = counterpart(rep, "/workspaces/NLP_Workspace", "workspace");
+  CHECK(resource(emulator, nlp_ws).is_object());
+  CHECK(emulator.resources(nlp_ws + "/").size() >= 5);
   // The vision workspace keeps its NFS file server, so it stays, and says why.
   CHECK(resource(emulator, entry(rep, "/workspaces/vision-ws")["source_id"]).is_object());
   CHECK(has_finding(rep, "/workspaces/vision-ws", "source-retire-held"));

@@ -246,7 +246,8 @@ TEST_CASE("jobs are never re-sent: a finished job - a changed spec - a journalle
   DiffInputs in;
   in.submitted_jobs.insert(kJob);
   const Plan gone = diff({d}, {}, in);
-  CHECK(action_for(gone, kJob).kind == ActionKind::Noop);
+  CHECK(action_for(gone, kJob).kind == ActionKind::Blocked);  // counted as blocked, not pending forever
+  CHECK_FALSE(action_for(gone, kJob).writes());
   CHECK(has_finding(gone, "job-not-resubmitted"));
 }
 
