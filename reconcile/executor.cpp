@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "azure/arm_client.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/secret_resolver.hpp"
@@ -301,10 +303,32 @@ void Executor::send(const std::string& key, const Action& action, const std::str
   status_[key].phase = ItemPhase::InFlight;
   spdlog::info("executor: {} {} ({}; {})", method, action.id, phase, action.reason);
   std::weak_ptr<int> life = alive_;
-  auto on_result = [this, life, key, op_id, phase, finish](azure::Result<azure::WriteOutcome> r) {
+  // The audit log keeps one row per write request, whatever became of it (the journal row is
+  // updated in place; this history is append-only).
+  auto audit = [this, op_id, intent, started = std::chrono::steady_clock::now()](
+                   std::optional<std::int64_t> http_status, std::string outcome, std::string request_id) {
+    state::AuditRecord rec;
+    rec.op_id = op_id;
+    rec.resource_id = intent.resource_id;
+    rec.method = intent.method;
+    rec.url = intent.url;
+    rec.body_hash = intent.body_hash;
+    rec.client_request_id = std::move(request_id);
+    rec.http_status = http_status;
+    rec.outcome = std::move(outcome);
+    rec.duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    try {
+      store_.append_audit(rec);
+    } catch (const std::exception& ex) {
+      spdlog::error("executor: audit log append for {} failed: {}", rec.resource_id, ex.what());
+    }
+  };
+  auto on_result = [this, life, key, op_id, phase, finish, audit](azure::Result<azure::WriteOutcome> r) {
     if (life.expired()) return;
     if (!r) {
       const auto& e = r.error();
+      audit(status_or_null(e.http_status), "failed: " + e.code, e.request_id);
       status_[key].last_error = e.to_string();
       spdlog::warn("executor: {} of {} failed: {}", phase, status_[key].id, e.to_string());
       try {
@@ -315,6 +339,7 @@ void Executor::send(const std::string& key, const Action& action, const std::str
       return finish(e.retryable ? Outcome::retry(e.code) : Outcome::terminal(e.code));
     }
     const auto& w = r.value();
+    audit(status_or_null(w.http_status), w.done ? "succeeded" : "accepted", "");
     try {
       if (!w.done && w.operation) {
         store_.journal_sent(op_id, status_or_null(w.http_status), w.operation->to_json());

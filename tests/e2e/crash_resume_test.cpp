@@ -182,10 +182,12 @@ TEST_CASE(
     CHECK(n == 1);
     CHECK(desired_jobs.count(id) == 1);
   }
-  // The audit log has one row per write sent (README), so a job audited twice as a PUT was sent twice.
+  // The audit log has one row per write answered (a request whose answer a kill swallowed leaves
+  // none), so a job audited twice as a PUT was sent twice.
   std::map<std::string, int> audited_job_puts;
   const auto audit = query(db, "SELECT resource_id, method, outcome FROM audit_log ORDER BY seq");
-  if (audit.empty()) WARN("the audit log is empty although " << write_requests(emulator) << " writes were sent");
+  CHECK(audit.size() >= static_cast<std::size_t>(desired.size()) * 3 / 4);  // kills swallow a few answers only
+  CHECK(audit.size() <= static_cast<std::size_t>(write_requests(emulator)));
   for (const auto& row : audit)
     if (is_aml_job(row.resource_id) && row.method == "PUT") ++audited_job_puts[lower(row.resource_id)];
   for (const auto& [id, n] : audited_job_puts) {

@@ -139,6 +139,16 @@ TEST_CASE("executor: creates in dependency order - journalling each intent befor
   CHECK(sent->body["properties"]["properties"]["userAccountCredentials"]["adminUserPassword"] == "s3cret-Passw0rd");
   CHECK(translate::is_secret_ref(plan.actions[1].body["properties"]["properties"]["userAccountCredentials"]["adminUserPassword"]));
   for (const auto& op : rig.store->operations_for(kCompute)) CHECK(op.url.find("s3cret") == std::string::npos);
+  // The audit log: one row per write request, with its answer and the same body hash.
+  const auto audit = rig.store->audit_log();
+  REQUIRE(audit.size() == 3);
+  for (std::size_t i = 0; i < audit.size(); ++i) {
+    CHECK(audit[i].resource_id == desired[i].id);
+    CHECK(audit[i].method == "PUT");
+    CHECK(audit[i].body_hash == body_hash(desired[i].body));
+    CHECK((audit[i].outcome == "accepted" || audit[i].outcome == "succeeded"));
+    CHECK(audit[i].http_status.has_value());
+  }
 
   // Converged: the next cycle's diff is all noop and nothing more is sent.
   const std::size_t before = rig.arm.requests.size();
