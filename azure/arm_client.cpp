@@ -39,7 +39,7 @@ Result<json> parse_body(const Response& r, const std::string& what) {
   if (r.body.empty()) return json(nullptr);
   auto j = json::parse(r.body, nullptr, false);
   if (j.is_discarded()) {
-    return client_error(errc::kInvalidResponse, what + ": response body is not JSON", r.request_id, r.status);
+    return client_error(errc::kInvalidResponse, what + ": response body is not JSON", r.arm_request_id(), r.status);
   }
   return j;
 }
@@ -63,7 +63,7 @@ bool is_terminal_failure(const std::string& state) {
 ArmError operation_error(const json& body, const std::string& state, const std::string& what, const Response& r) {
   ArmError e;
   e.http_status = r.status;
-  e.request_id = r.request_id;
+  e.request_id = r.arm_request_id();
   const bool canceled = lower(state) != "failed";
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {
     const auto& err = body["error"];
@@ -158,14 +158,14 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
       const auto& j = body.value();
       if (!j.is_object() || !j.contains("value") || !j["value"].is_array()) {
         return done(client_error(errc::kInvalidResponse, "GET " + url + ": a list response needs a \"value\" array",
-                                 r.request_id, r.status));
+                                 r.arm_request_id(), r.status));
       }
       for (const auto& item : j["value"]) items->push_back(item);
       std::string next;
       if (j.contains("nextLink") && !j["nextLink"].is_null()) {
         if (!j["nextLink"].is_string()) {
           return done(client_error(errc::kInvalidResponse, "GET " + url + ": \"nextLink\" is not a string",
-                                   r.request_id, r.status));
+                                   r.arm_request_id(), r.status));
         }
         next = j["nextLink"].get<std::string>();
       }
@@ -173,7 +173,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
       if (page + 1 >= self->options_.max_pages) {
         return done(client_error(errc::kInvalidResponse,
                                  "GET " + url + ": more than " + std::to_string(self->options_.max_pages) + " pages",
-                                 r.request_id, r.status));
+                                 r.arm_request_id(), r.status));
       }
       self->list_page(next, items, page + 1, std::move(done));
     });
@@ -192,6 +192,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
         WriteOutcome out;
         out.done = true;
         out.http_status = r.status;
+        out.request_id = r.arm_request_id();
         return done(std::move(out));
       }
       if (r.status < 200 || r.status > 299) return done(error_from_response(r));
@@ -202,16 +203,18 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
       token.resource_id = resource_id;
       token.poll_url = r.header("Azure-AsyncOperation").value_or("");
       token.location_url = r.header("Location").value_or("");
+      token.request_id = r.arm_request_id();
       for (const auto* u : {&token.poll_url, &token.location_url}) {
         if (!u->empty() && !self->on_arm_endpoint(*u)) {
           return done(client_error(errc::kInvalidResponse, what + ": operation URL " + *u + " is not on the ARM endpoint",
-                                   r.request_id, r.status));
+                                   r.arm_request_id(), r.status));
         }
       }
       const bool async_headers = !token.poll_url.empty() || !token.location_url.empty();
       const std::string state = provisioning_state(parsed.value());
       WriteOutcome out;
       out.http_status = r.status;
+      out.request_id = token.request_id;
       if ((r.status == 201 || r.status == 202) && async_headers) {
         out.operation = token;
         out.retry_after = self->poll_delay(r);
@@ -229,12 +232,18 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
     });
   }
 
-  // The operation reached Succeeded: read back what it produced.
-  void finish(const OperationToken& token, int status, Callback<WriteOutcome> done) {
-    auto ok = [status](json resource) {
+  // Tokens journalled before they carried the write's id fall back on the poll's own.
+  static std::string write_request_id(const OperationToken& token, const Response& r) {
+    return token.request_id.empty() ? r.arm_request_id() : token.request_id;
+  }
+
+  // The operation reached Succeeded (`last` is the response that said so): read back what it produced.
+  void finish(const OperationToken& token, const Response& last, Callback<WriteOutcome> done) {
+    auto ok = [status = last.status, request_id = write_request_id(token, last)](json resource) {
       WriteOutcome out;
       out.done = true;
       out.http_status = status;
+      out.request_id = request_id;
       out.resource = std::move(resource);
       return out;
     };
@@ -263,6 +272,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
     const auto in_progress = [self, token](const Response& r) {
       WriteOutcome out;
       out.http_status = r.status;
+      out.request_id = write_request_id(token, r);
       out.operation = token;
       out.retry_after = self->poll_delay(r);
       return out;
@@ -278,10 +288,10 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
         const auto& j = body.value();
         if (!j.is_object() || !j.contains("status") || !j["status"].is_string()) {
           return done(client_error(errc::kInvalidResponse, "GET " + url + ": operation status has no \"status\" string",
-                                   r.request_id, r.status));
+                                   r.arm_request_id(), r.status));
         }
         const auto status = j["status"].get<std::string>();
-        if (lower(status) == "succeeded") return self->finish(token, r.status, std::move(done));
+        if (lower(status) == "succeeded") return self->finish(token, r, std::move(done));
         if (is_terminal_failure(status)) {
           return done(operation_error(j, status, std::string(to_string(token.kind)) + " " + token.resource_id, r));
         }
@@ -295,9 +305,9 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
         if (!result) return done(result.error());
         const auto& r = result.value();
         if (r.status == 202) return done(in_progress(r));
-        if (token.kind == OperationKind::Delete && r.status == 404) return self->finish(token, r.status, std::move(done));
+        if (token.kind == OperationKind::Delete && r.status == 404) return self->finish(token, r, std::move(done));
         if (r.status < 200 || r.status > 299) return done(error_from_response(r));
-        self->finish(token, r.status, std::move(done));
+        self->finish(token, r, std::move(done));
       });
       return;
     }
@@ -307,7 +317,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
       if (!result) return done(result.error());
       const auto& r = result.value();
       if (token.kind == OperationKind::Delete) {
-        if (r.status == 404) return self->finish(token, r.status, std::move(done));
+        if (r.status == 404) return self->finish(token, r, std::move(done));
         if (r.status == 200) return done(in_progress(r));
         return done(error_from_response(r));
       }
@@ -319,6 +329,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
         WriteOutcome out;
         out.done = true;
         out.http_status = r.status;
+        out.request_id = write_request_id(token, r);
         out.resource = std::move(body.value());
         return done(std::move(out));
       }

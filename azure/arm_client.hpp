@@ -50,6 +50,9 @@ struct WriteOutcome {
   nlohmann::json resource;    // done: the resource as ARM returns it (null for DELETE or an empty body)
   std::optional<OperationToken> operation;  // !done: persist it, then poll(token) or wait(token)
   std::chrono::milliseconds retry_after{0};  // !done: when to poll next (server's Retry-After or the default)
+  // The id ARM knows the write by (Response::arm_request_id() of the PUT/PATCH/DELETE/POST; for a
+  // poll, the one its token carries, or the poll's own when the token has none).
+  std::string request_id;
 };
 
 class ArmClient {

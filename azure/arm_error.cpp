@@ -73,7 +73,7 @@ bool is_retryable_arm_code(const std::string& code, int http_status) {
 ArmError error_from_response(const Response& response) {
   ArmError e;
   e.http_status = response.status;
-  e.request_id = response.request_id;
+  e.request_id = response.arm_request_id();
   const auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   const auto str = [](const nlohmann::json& j, const char* key) -> std::string {
     if (j.is_object() && j.contains(key) && j[key].is_string()) return j[key].get<std::string>();

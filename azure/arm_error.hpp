@@ -13,7 +13,7 @@ struct ArmError {
   std::string code;         // ARM error code ("Conflict", "InvalidParameter") or a client-side one below
   std::string message;      // human-readable; never contains a secret
   bool retryable = false;   // worth trying again later (the reconciler requeues with backoff)
-  std::string request_id;   // x-ms-client-request-id of the call, for correlation with the logs
+  std::string request_id;   // Response::arm_request_id() of the failing call (x-ms-request-id, else the client id)
 
   std::string to_string() const;  // "409 Conflict: <message> (request <id>)"
 };

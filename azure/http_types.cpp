@@ -35,6 +35,11 @@ std::optional<std::string> Response::header(const std::string& name) const {
   return it->second;
 }
 
+std::string Response::arm_request_id() const {
+  const auto arm = header("x-ms-request-id");
+  return arm && !arm->empty() ? *arm : request_id;
+}
+
 std::optional<std::chrono::milliseconds> retry_after(const Headers& headers) {
   for (const char* name : {"retry-after-ms", "x-ms-retry-after-ms"}) {
     const auto it = headers.find(name);

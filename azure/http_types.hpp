@@ -29,6 +29,9 @@ struct Response {
   std::string request_id;  // x-ms-client-request-id the pipeline sent
 
   std::optional<std::string> header(const std::string& name) const;
+  // What names this call for ARM's support and in our logs: ARM's x-ms-request-id when it sent one
+  // (the id Azure looks requests up by), otherwise the client request id the pipeline sent.
+  std::string arm_request_id() const;
 };
 
 inline constexpr const char* kClientRequestIdHeader = "x-ms-client-request-id";

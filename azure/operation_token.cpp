@@ -18,7 +18,8 @@ std::string OperationToken::to_json() const {
   return nlohmann::json{{"kind", to_string(kind)},
                         {"resource_id", resource_id},
                         {"poll_url", poll_url},
-                        {"location_url", location_url}}
+                        {"location_url", location_url},
+                        {"request_id", request_id}}
       .dump();
 }
 
@@ -43,6 +44,10 @@ std::optional<OperationToken> OperationToken::from_json(const std::string& text,
   t.poll_url = j["poll_url"].get<std::string>();
   t.location_url = j["location_url"].get<std::string>();
   if (t.resource_id.empty()) return fail("empty resource_id");
+  if (j.contains("request_id")) {
+    if (!j["request_id"].is_string()) return fail("\"request_id\" is not a string");
+    t.request_id = j["request_id"].get<std::string>();
+  }
   return t;
 }
 

@@ -16,8 +16,12 @@ struct OperationToken {
   std::string poll_url;      // Azure-AsyncOperation; empty if the service gave none
   std::string location_url;  // Location; empty if the service gave none
   // With neither URL (a 201 without headers) the resource itself is polled for provisioningState.
+  // The write's Response::arm_request_id(): journalled with the token so that the operation's end,
+  // even after a restart, is reported under the id ARM knows the write by. Empty in tokens
+  // journalled before it was kept.
+  std::string request_id;
 
-  std::string to_json() const;  // {"kind":"PUT","resource_id":...,"poll_url":...,"location_url":...}
+  std::string to_json() const;  // {"kind":"PUT","resource_id":...,"poll_url":...,"location_url":...,"request_id":...}
   // nullopt (and the reason in *error) when the text is not a token to_json wrote.
   static std::optional<OperationToken> from_json(const std::string& text, std::string* error = nullptr);
 };

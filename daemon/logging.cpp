@@ -1,5 +1,7 @@
 #include "daemon/logging.hpp"
 
+#include "reconcile/azure_write.hpp"
+
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
@@ -121,10 +123,6 @@ const char* level_name(spdlog::level::level_enum level) {
   }
 }
 
-// Extra JSON members for the message being logged on this thread (set by log_azure_write). The
-// default logger is synchronous, so the sink runs on the logging thread while they are set.
-thread_local const nlohmann::json* t_fields = nullptr;
-
 class LineSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
   LineSink(config::LogFormat format, bool under_journal, LineWriter write)
@@ -133,7 +131,8 @@ class LineSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
     write_(format_log_line(format_, under_journal_, msg.level, msg.time,
-                           std::string_view(msg.payload.data(), msg.payload.size()), t_fields));
+                           std::string_view(msg.payload.data(), msg.payload.size()),
+                           reconcile::azure_write_fields()));
   }
   void flush_() override {}
 
@@ -242,24 +241,6 @@ void setup_logging(const config::Log& log, bool under_journal) {
   logger->set_level(parse_log_level(log.level));
   logger->flush_on(spdlog::level::trace);  // the sink writes straight through; nothing buffers
   spdlog::set_default_logger(std::move(logger));
-}
-
-void log_azure_write(const AzureWrite& w) {
-  const nlohmann::json fields{{"action", w.action},
-                              {"resource_id", w.resource_id},
-                              {"outcome", w.outcome},
-                              {"duration_ms", w.duration.count()},
-                              {"request_id", w.request_id}};
-  t_fields = &fields;
-  try {
-    spdlog::log(w.succeeded ? spdlog::level::info : spdlog::level::warn,
-                "azure write: {} {} {} in {} ms (request id {})", w.action, w.resource_id, w.outcome,
-                w.duration.count(), w.request_id.empty() ? "none" : w.request_id);
-  } catch (...) {
-    t_fields = nullptr;
-    throw;
-  }
-  t_fields = nullptr;
 }
 
 }  // namespace bai2aml::daemon

@@ -41,26 +41,12 @@ std::string format_log_line(config::LogFormat format, bool under_journal, spdlog
                             TimePoint time, std::string_view message, const nlohmann::json* fields = nullptr);
 
 // A sink formatting with format_log_line and handing each line to `write` (stderr in production).
+// An Azure write's line (reconcile::log_azure_write) gets its members as `fields`.
 using LineWriter = std::function<void(const std::string& line)>;
 std::shared_ptr<spdlog::sinks::sink> make_line_sink(config::LogFormat format, bool under_journal, LineWriter write);
 
 // Makes spdlog's default logger write through make_line_sink to stderr at the configured level.
 // Under journald text lines carry no timestamp of their own (the journal stamps every line).
 void setup_logging(const config::Log& log, bool under_journal);
-
-// One Azure write (PUT/PATCH/DELETE/POST) and how it ended, logged exactly once by the executor.
-struct AzureWrite {
-  std::string action;       // "create", "update", "delete", "adopt", "cancel", ...
-  std::string resource_id;  // the full ARM id
-  bool succeeded = false;
-  std::string outcome;      // "succeeded", "failed: Conflict (409)", ...
-  std::chrono::milliseconds duration{0};
-  std::string request_id;   // x-ms-request-id (or the client request id); empty if none came back
-};
-
-// Logs `w` at info (succeeded) or warn (failed) as
-//   "azure write: create /subscriptions/... succeeded in 1234 ms (request id abc)"
-// and, in the JSON format, also as the members action, resource_id, outcome, duration_ms, request_id.
-void log_azure_write(const AzureWrite& w);
 
 }  // namespace bai2aml::daemon

@@ -1,11 +1,15 @@
 #include "reconcile/executor.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
 #include "azure/arm_client.hpp"
+#include "config/rfc3339.hpp"
 #include "reconcile/arm_id.hpp"
+#include "reconcile/azure_write.hpp"
 #include "reconcile/secret_resolver.hpp"
 #include "state/store.hpp"
 
@@ -36,6 +40,20 @@ bool is_open(const state::Operation& op) {
 
 std::optional<std::int64_t> status_or_null(int status) {
   return status > 0 ? std::optional<std::int64_t>(status) : std::nullopt;
+}
+
+AzureWrite succeeded_write(const std::string& action, const std::string& resource_id,
+                           std::chrono::milliseconds duration, const std::string& request_id) {
+  return AzureWrite{action, resource_id, true, "succeeded", duration, request_id};
+}
+
+// "failed: Conflict (409): <message>": the code first, as the log line's readers grep for it.
+AzureWrite failed_write(const std::string& action, const std::string& resource_id, std::chrono::milliseconds duration,
+                        const azure::ArmError& e, const std::string& request_id) {
+  std::string outcome = "failed: " + e.code;
+  if (e.http_status > 0) outcome += " (" + std::to_string(e.http_status) + ")";
+  if (!e.message.empty()) outcome += ": " + e.message;
+  return AzureWrite{action, resource_id, false, std::move(outcome), duration, request_id};
 }
 
 }  // namespace
@@ -182,6 +200,7 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
       spdlog::warn("executor: journalled operation {} of {} has an unreadable token ({}); abandoning it", it->op_id,
                    id, why);
     }
+    sent_at_.erase(it->op_id);
     try {
       store_.journal_finished(it->op_id, "abandoned", std::nullopt, std::string("Superseded"),
                               std::string("no answer was recorded; the request is sent again if still needed"));
@@ -195,12 +214,18 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
     status_[key].phase = ItemPhase::Polling;
     const std::int64_t op_id = monitor->op_id;
     const std::string phase = monitor->action;
+    const std::string resource_id = monitor->resource_id;
+    const std::string created_at = monitor->created_at;
+    const std::string write_request_id = token->request_id;
     std::weak_ptr<int> life = alive_;
-    client_.poll(*token, [this, life, key, op_id, phase, finish](azure::Result<azure::WriteOutcome> r) {
+    client_.poll(*token, [this, life, key, op_id, phase, resource_id, created_at, write_request_id,
+                          finish](azure::Result<azure::WriteOutcome> r) {
       if (life.expired()) return;
       if (!r) {
         const auto& e = r.error();
         status_[key].last_error = e.to_string();
+        log_azure_write(failed_write(phase, resource_id, write_ended(op_id, created_at), e,
+                                     write_request_id.empty() ? e.request_id : write_request_id));
         try {
           store_.journal_finished(op_id, "failed", status_or_null(e.http_status), e.code, e.message);
         } catch (const std::exception& ex) {
@@ -212,6 +237,7 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
       }
       const auto& w = r.value();
       if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
+      log_azure_write(succeeded_write(phase, resource_id, write_ended(op_id, created_at), w.request_id));
       try {
         store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
       } catch (const std::exception& ex) {
@@ -301,7 +327,9 @@ void Executor::send(const std::string& key, const Action& action, const std::str
   }
 
   status_[key].phase = ItemPhase::InFlight;
-  spdlog::info("executor: {} {} ({}; {})", method, action.id, phase, action.reason);
+  // The write's outcome is the line at info (log_azure_write); this one only says why it is sent.
+  spdlog::debug("executor: {} {} ({}; {})", method, action.id, phase, action.reason);
+  sent_at_[op_id] = std::chrono::steady_clock::now();
   std::weak_ptr<int> life = alive_;
   // The audit log keeps one row per write request, whatever became of it (the journal row is
   // updated in place; this history is append-only).
@@ -324,13 +352,14 @@ void Executor::send(const std::string& key, const Action& action, const std::str
       spdlog::error("executor: audit log append for {} failed: {}", rec.resource_id, ex.what());
     }
   };
-  auto on_result = [this, life, key, op_id, phase, finish, audit](azure::Result<azure::WriteOutcome> r) {
+  auto on_result = [this, life, key, op_id, phase, resource_id = action.id, finish,
+                    audit](azure::Result<azure::WriteOutcome> r) {
     if (life.expired()) return;
     if (!r) {
       const auto& e = r.error();
       audit(status_or_null(e.http_status), "failed: " + e.code, e.request_id);
       status_[key].last_error = e.to_string();
-      spdlog::warn("executor: {} of {} failed: {}", phase, status_[key].id, e.to_string());
+      log_azure_write(failed_write(phase, resource_id, write_ended(op_id, ""), e, e.request_id));
       try {
         store_.journal_finished(op_id, "failed", status_or_null(e.http_status), e.code, e.message);
       } catch (const std::exception& ex) {
@@ -339,7 +368,8 @@ void Executor::send(const std::string& key, const Action& action, const std::str
       return finish(e.retryable ? Outcome::retry(e.code) : Outcome::terminal(e.code));
     }
     const auto& w = r.value();
-    audit(status_or_null(w.http_status), w.done ? "succeeded" : "accepted", "");
+    audit(status_or_null(w.http_status), w.done ? "succeeded" : "accepted", w.request_id);
+    if (w.done) log_azure_write(succeeded_write(phase, resource_id, write_ended(op_id, ""), w.request_id));
     try {
       if (!w.done && w.operation) {
         store_.journal_sent(op_id, status_or_null(w.http_status), w.operation->to_json());
@@ -362,12 +392,27 @@ void Executor::send(const std::string& key, const Action& action, const std::str
   } else if (method == "POST" && !action.post_action.empty()) {
     client_.begin_post(target, body, on_result);
   } else {
+    sent_at_.erase(op_id);  // nothing was sent
     try {
       store_.journal_finished(op_id, "failed", std::nullopt, std::string("UnsupportedMethod"), method);
     } catch (const std::exception&) {
     }
     finish(Outcome::terminal("UnsupportedMethod"));
   }
+}
+
+std::chrono::milliseconds Executor::write_ended(std::int64_t op_id, const std::string& created_at) {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  const auto sent = sent_at_.find(op_id);
+  if (sent != sent_at_.end()) {
+    const auto took = duration_cast<milliseconds>(std::chrono::steady_clock::now() - sent->second);
+    sent_at_.erase(sent);
+    return took;
+  }
+  const auto journalled = config::parse_rfc3339(created_at);
+  if (!journalled) return milliseconds(0);
+  return std::max(milliseconds(0), duration_cast<milliseconds>(std::chrono::system_clock::now() - *journalled));
 }
 
 void Executor::apply(const std::string& key, const Outcome& outcome) {

@@ -13,11 +13,14 @@
 //     outcome.hpp); a terminal one becomes a write-failed finding and the resource is not retried
 //     until its desired spec (hash) changes.
 //   - Secrets: secret_file_ref placeholders are replaced with file contents only in the body sent.
+//   - Each write is logged once when it ends (reconcile/azure_write.hpp): after its long-running
+//     operation, with the request id ARM knows the write by.
 // Level-triggered: submit() replaces the previous plan; the daemon calls it every cycle.
 // Single-threaded: every call on the io_context's thread.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -103,6 +106,9 @@ class Executor {
             const std::function<void(Outcome)>& finish);
   void apply(const std::string& key, const Outcome& outcome);
   void wake_waiting();
+  // How long the write journalled as op_id took, now that it has ended; created_at (the journal
+  // row's) times a write sent before a restart.
+  std::chrono::milliseconds write_ended(std::int64_t op_id, const std::string& created_at);
 
   boost::asio::io_context& io_;
   azure::ArmClient& client_;
@@ -121,6 +127,7 @@ class Executor {
   std::map<std::string, std::string> terminal_;     // id_key -> desired_hash that failed terminally
   std::map<std::string, translate::Finding> findings_;
   std::map<std::string, ItemStatus> status_;
+  std::map<std::int64_t, std::chrono::steady_clock::time_point> sent_at_;  // op_id -> when sent, until logged
 };
 
 }  // namespace bai2aml::reconcile

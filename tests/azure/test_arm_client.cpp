@@ -221,6 +221,66 @@ TEST_CASE("writes: synchronous 200, DELETE of a missing resource, terminal 400 n
   CHECK(f.counters->count("PUT", "400") == 1);
 }
 
+TEST_CASE("request id: a write names ARM's x-ms-request-id - an LRO the write's, also resumed - else the client id") {
+  int polls = 0;
+  Fixture f([&](const Request& r) -> Result<Response> {
+    const auto p = path_of(r.url);
+    if (r.method == "PUT" && p.find("/sync") != std::string::npos) {
+      return reply(200, R"({"id":"x"})", {{"x-ms-request-id", "arm-put-sync"}});
+    }
+    if (r.method == "PUT" && p.find("/busy") != std::string::npos) {
+      return reply(409, R"({"error":{"code":"Conflict","message":"wait"}})", {{"x-ms-request-id", "arm-put-409"}});
+    }
+    if (r.method == "PUT" && p.find("/quiet") != std::string::npos) return reply(200, R"({"id":"x"})");
+    if (r.method == "PUT") {
+      return reply(201, "", {{"Azure-AsyncOperation", kArm + "/subscriptions/s1/operations/op9"}, {"Retry-After", "0"},
+                             {"x-ms-request-id", "arm-put-lro"}});
+    }
+    if (p.find("/operations/op9") != std::string::npos) {
+      ++polls;
+      return reply(200, polls % 2 ? R"({"status":"InProgress"})" : R"({"status":"Succeeded"})",
+                   {{"x-ms-request-id", "arm-poll-" + std::to_string(polls)}});
+    }
+    return reply(200, R"({"id":"x"})", {{"x-ms-request-id", "arm-get"}});
+  });
+  auto sync = f.run<WriteOutcome>([&](auto done) { f.client->begin_put(kId + "/sync", json::object(), done); });
+  REQUIRE(sync.ok());
+  CHECK(sync.value().request_id == "arm-put-sync");
+
+  auto busy = f.run<WriteOutcome>([&](auto done) { f.client->begin_put(kId + "/busy", json::object(), done); });
+  REQUIRE_FALSE(busy.ok());
+  CHECK(busy.error().request_id == "arm-put-409");
+
+  std::optional<OperationToken> journalled;
+  auto lro = f.run<WriteOutcome>([&](auto done) {
+    f.client->put(kId, json::object(), done, [&](const OperationToken& t) { journalled = t; });
+  });
+  REQUIRE(lro.ok());
+  CHECK(lro.value().done);
+  CHECK(lro.value().request_id == "arm-put-lro");
+  REQUIRE(journalled);
+  CHECK(journalled->request_id == "arm-put-lro");
+
+  // Resumed from the journal after a restart, the operation still names its PUT; a token journalled
+  // before tokens kept the id names the poll that ended it.
+  const auto resumed = OperationToken::from_json(journalled->to_json());
+  REQUIRE(resumed);
+  auto again = f.run<WriteOutcome>([&](auto done) { f.client->wait(*resumed, done); });
+  REQUIRE(again.ok());
+  CHECK(again.value().request_id == "arm-put-lro");
+  auto old = *resumed;
+  old.request_id.clear();
+  auto old_done = f.run<WriteOutcome>([&](auto done) { f.client->wait(old, done); });
+  REQUIRE(old_done.ok());
+  CHECK(old_done.value().request_id == "arm-poll-" + std::to_string(polls));
+
+  // No x-ms-request-id: the client request id the pipeline sent.
+  auto quiet = f.run<WriteOutcome>([&](auto done) { f.client->begin_put(kId + "/quiet", json::object(), done); });
+  REQUIRE(quiet.ok());
+  CHECK(quiet.value().request_id == f.server.requests.back().headers.at("x-ms-client-request-id"));
+  CHECK_FALSE(quiet.value().request_id.empty());
+}
+
 TEST_CASE("LRO: an operation URL off the ARM endpoint is refused (the token would leak)") {
   Fixture f([&](const Request&) -> Result<Response> {
     return reply(201, "", {{"Azure-AsyncOperation", "https://elsewhere.example/op"}});

@@ -98,13 +98,18 @@ TEST_CASE("ARM error codes are classified as Azure Service Operator does") {
 }
 
 TEST_CASE("an operation token survives a JSON round trip - garbage is refused with a reason") {
-  OperationToken t{OperationKind::Delete, "/subscriptions/s/x", "https://arm/op/1", "https://arm/loc/1"};
+  OperationToken t{OperationKind::Delete, "/subscriptions/s/x", "https://arm/op/1", "https://arm/loc/1", "arm-req-1"};
   auto back = OperationToken::from_json(t.to_json());
   REQUIRE(back);
   CHECK(back->kind == OperationKind::Delete);
   CHECK(back->resource_id == t.resource_id);
   CHECK(back->poll_url == t.poll_url);
   CHECK(back->location_url == t.location_url);
+  CHECK(back->request_id == "arm-req-1");
+  // Tokens journalled before they kept the write's request id still resume.
+  auto older = OperationToken::from_json(R"({"kind":"PUT","resource_id":"/subscriptions/s/x","poll_url":"","location_url":""})");
+  REQUIRE(older);
+  CHECK(older->request_id.empty());
   std::string why;
   CHECK_FALSE(OperationToken::from_json("{\"kind\":\"GET\",\"resource_id\":\"x\",\"poll_url\":\"\",\"location_url\":\"\"}", &why));
   CHECK(why.find("GET") != std::string::npos);

@@ -1,6 +1,7 @@
 #include "daemon/logging.hpp"
 
 #include "captured_log.hpp"
+#include "reconcile/azure_write.hpp"
 #include "tests/support/support.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,6 +16,8 @@
 using namespace bai2aml::daemon;
 using bai2aml::config::LogFormat;
 using bai2aml::daemon::test::CapturedLog;
+using bai2aml::reconcile::AzureWrite;
+using bai2aml::reconcile::log_azure_write;
 using nlohmann::json;
 
 namespace {

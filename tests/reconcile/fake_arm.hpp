@@ -2,7 +2,8 @@
 // tests: PUT (201 + Azure-AsyncOperation, or 200), PATCH (merge, 200), DELETE (202 + operation, or
 // 204 when missing), GET of resources and operations, LIST of a collection. Faults are scripted per
 // "METHOD path"; replies can be held to observe concurrency. Answers are posted onto the
-// io_context, as the real transport does.
+// io_context, as the real transport does. Every answer carries x-ms-request-id "arm-<n>", n counting
+// requests from 1 (Seen::request_id).
 #pragma once
 
 #include <deque>
@@ -30,6 +31,7 @@ class FakeArm {
     std::string method;
     std::string path;  // without query
     json body;
+    std::string request_id;  // the x-ms-request-id answered
   };
 
   explicit FakeArm(boost::asio::io_context& io) : io_(io) {}
@@ -37,6 +39,10 @@ class FakeArm {
   std::unique_ptr<azure::Transport> transport() {
     return std::make_unique<azure::FunctionTransport>([this](azure::Request req, azure::ResponseCallback done) {
       auto reply = handle(req);
+      if (reply) {
+        requests.back().request_id = "arm-" + std::to_string(requests.size());
+        reply.value().headers["x-ms-request-id"] = requests.back().request_id;
+      }
       if (hold_replies) {
         held.push_back([this, done, reply] { boost::asio::post(io_, [done, reply] { done(reply); }); });
       } else {
@@ -96,7 +102,7 @@ class FakeArm {
     const std::string rest = req.url.substr(std::string(kEndpoint).size());
     const std::string path = rest.substr(0, rest.find('?'));
     const std::string key = ascii_lower(path);
-    Seen seen{req.method, path, req.body.empty() ? json() : json::parse(req.body, nullptr, false)};
+    Seen seen{req.method, path, req.body.empty() ? json() : json::parse(req.body, nullptr, false), ""};
     requests.push_back(seen);
     if (req.method != "GET" && on_write) on_write(seen);
 

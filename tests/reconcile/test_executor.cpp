@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <sstream>
 
 #include "azure/arm_client.hpp"
 #include "fake_arm.hpp"
@@ -13,6 +14,7 @@
 #include "reconcile/diff.hpp"
 #include "reconcile/executor.hpp"
 #include "state/store.hpp"
+#include "tests/azure/fakes.hpp"
 #include "tests/support/support.hpp"
 
 using namespace bai2aml;
@@ -96,6 +98,26 @@ struct Rig {
     return {};
   }
 };
+
+// The log lines that contain every one of `parts`.
+std::vector<std::string> lines_with(const std::string& text, const std::vector<std::string>& parts) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (std::all_of(parts.begin(), parts.end(), [&](const std::string& p) { return line.find(p) != std::string::npos; })) {
+      out.push_back(line);
+    }
+  }
+  return out;
+}
+
+std::vector<FakeArm::Seen> writes_to(const FakeArm& arm, const std::string& method, const std::string& path) {
+  std::vector<FakeArm::Seen> out;
+  for (const auto& r : arm.requests) {
+    if (r.method == method && r.path == path) out.push_back(r);
+  }
+  return out;
+}
 
 std::vector<std::string> write_paths(const FakeArm& arm, const std::string& method) {
   std::vector<std::string> out;
@@ -249,12 +271,47 @@ TEST_CASE("executor: after a restart - a journalled operation is polled - not se
   CHECK(rig.store->open_operations()[0].poll_url.value_or("").find("/ops/") != std::string::npos);
   rig.executor.reset();  // crash: the process is gone, the journal stays
 
+  bai2aml::azure::test::LogCapture log;
   rig.arm.finish_operations();
   rig.make_executor();
   CHECK(rig.executor->resume_journal() == 1);
   rig.run_until([&] { return rig.executor->idle() && rig.store->open_operations().empty(); });
   CHECK(rig.arm.count("PUT") == 1);  // never re-sent
   CHECK(rig.store->operations_for(kCompute).back().state == "succeeded");
+  // Its end is logged under the id of the PUT sent before the crash (kept in the journalled token).
+  const auto put = writes_to(rig.arm, "PUT", kCompute);
+  REQUIRE(put.size() == 1);
+  const auto lines = lines_with(log.text(), {"azure write: create " + kCompute + " succeeded in "});
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].find("(request id " + put[0].request_id + ")") != std::string::npos);
+}
+
+TEST_CASE("executor: each write is logged once when it ends - with the request id ARM gave the write") {
+  bai2aml::azure::test::LogCapture log;
+  Rig rig;
+  rig.arm.faults["PUT " + kCompute] = {{409, R"({"error":{"code":"Conflict","message":"another operation is running"}})"}};
+  rig.executor->submit(diff(rig.workspace_compute_job(), {}, DiffInputs{}).actions, {});
+  rig.run_until([&] { return rig.executor->idle() && rig.status_of(kJob).phase == ItemPhase::Succeeded; });
+
+  const auto ws = writes_to(rig.arm, "PUT", kWs);
+  const auto compute = writes_to(rig.arm, "PUT", kCompute);
+  const auto job = writes_to(rig.arm, "PUT", kJob);
+  REQUIRE(ws.size() == 1);
+  REQUIRE(compute.size() == 2);
+  REQUIRE(job.size() == 1);
+  const std::string text = log.text();
+  // The LROs ended at a poll, but the line names the PUT (the id ARM knows the write by).
+  CHECK(lines_with(text, {"azure write: create " + kWs + " succeeded in ", " ms (request id " + ws[0].request_id + ")"})
+            .size() == 1);
+  CHECK(lines_with(text, {"azure write: create " + kCompute + " failed: Conflict (409): another operation is running in ",
+                          "(request id " + compute[0].request_id + ")"})
+            .size() == 1);
+  CHECK(lines_with(text, {"azure write: create " + kCompute + " succeeded in ", "(request id " + compute[1].request_id + ")"})
+            .size() == 1);
+  CHECK(lines_with(text, {"azure write: create " + kJob + " succeeded in ", "(request id " + job[0].request_id + ")"})
+            .size() == 1);
+  CHECK(lines_with(text, {"azure write: "}).size() == 4);  // once per write, not per poll
+  CHECK(lines_with(text, {"request id none"}).empty());
 }
 
 TEST_CASE("executor: an intent that never got an answer is abandoned and the PUT re-sent once") {
