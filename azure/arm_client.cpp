@@ -238,7 +238,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
   }
 
   // The operation reached Succeeded (`last` is the response that said so): read back what it produced.
-  void finish(const OperationToken& token, const Response& last, Callback<WriteOutcome> done) {
+  void finish(const OperationToken& token, const Response& last, ReadBack read_back, Callback<WriteOutcome> done) {
     auto ok = [status = last.status, request_id = write_request_id(token, last)](json resource) {
       WriteOutcome out;
       out.done = true;
@@ -247,7 +247,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
       out.resource = std::move(resource);
       return out;
     };
-    if (token.kind == OperationKind::Delete) return done(ok(nullptr));
+    if (token.kind == OperationKind::Delete || read_back == ReadBack::None) return done(ok(nullptr));
     if (token.kind == OperationKind::Post) {
       if (token.location_url.empty()) return done(ok(nullptr));
       const auto url = token.location_url;
@@ -267,7 +267,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
     });
   }
 
-  void poll(const OperationToken& token, Callback<WriteOutcome> done) {
+  void poll(const OperationToken& token, ReadBack read_back, Callback<WriteOutcome> done) {
     auto self = shared_from_this();
     const auto in_progress = [self, token](const Response& r) {
       WriteOutcome out;
@@ -279,7 +279,8 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
     };
     if (!token.poll_url.empty()) {
       const auto url = token.poll_url;
-      call("GET", url, nullptr, [self, token, url, in_progress, done = std::move(done)](Result<Response> result) {
+      call("GET", url, nullptr,
+           [self, token, read_back, url, in_progress, done = std::move(done)](Result<Response> result) {
         if (!result) return done(result.error());
         const auto& r = result.value();
         if (r.status != 200) return done(error_from_response(r));
@@ -291,7 +292,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
                                    r.arm_request_id(), r.status));
         }
         const auto status = j["status"].get<std::string>();
-        if (lower(status) == "succeeded") return self->finish(token, r, std::move(done));
+        if (lower(status) == "succeeded") return self->finish(token, r, read_back, std::move(done));
         if (is_terminal_failure(status)) {
           return done(operation_error(j, status, std::string(to_string(token.kind)) + " " + token.resource_id, r));
         }
@@ -301,23 +302,24 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
     }
     if (!token.location_url.empty()) {
       const auto url = token.location_url;
-      call("GET", url, nullptr, [self, token, url, in_progress, done = std::move(done)](Result<Response> result) {
+      call("GET", url, nullptr,
+           [self, token, read_back, url, in_progress, done = std::move(done)](Result<Response> result) {
         if (!result) return done(result.error());
         const auto& r = result.value();
         if (r.status == 202) return done(in_progress(r));
-        if (token.kind == OperationKind::Delete && r.status == 404) return self->finish(token, r, std::move(done));
+        if (token.kind == OperationKind::Delete && r.status == 404) return self->finish(token, r, read_back, std::move(done));
         if (r.status < 200 || r.status > 299) return done(error_from_response(r));
-        self->finish(token, r, std::move(done));
+        self->finish(token, r, read_back, std::move(done));
       });
       return;
     }
     // No operation URL: the resource's provisioningState (or, for DELETE, its disappearance) tells.
     const auto url = url_for(token.resource_id);
-    call("GET", url, nullptr, [self, token, url, in_progress, done = std::move(done)](Result<Response> result) {
+    call("GET", url, nullptr, [self, token, read_back, url, in_progress, done = std::move(done)](Result<Response> result) {
       if (!result) return done(result.error());
       const auto& r = result.value();
       if (token.kind == OperationKind::Delete) {
-        if (r.status == 404) return self->finish(token, r, std::move(done));
+        if (r.status == 404) return self->finish(token, r, read_back, std::move(done));
         if (r.status == 200) return done(in_progress(r));
         return done(error_from_response(r));
       }
@@ -340,19 +342,20 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
     });
   }
 
-  void wait(const OperationToken& token, Callback<WriteOutcome> done) {
+  void wait(const OperationToken& token, ReadBack read_back, Callback<WriteOutcome> done) {
     auto self = shared_from_this();
-    poll(token, [self, done = std::move(done)](Result<WriteOutcome> result) mutable {
+    poll(token, read_back, [self, read_back, done = std::move(done)](Result<WriteOutcome> result) mutable {
       if (!result || result.value().done) return done(std::move(result));
-      self->wait_after(*result.value().operation, result.value().retry_after, std::move(done));
+      self->wait_after(*result.value().operation, result.value().retry_after, read_back, std::move(done));
     });
   }
 
-  void wait_after(const OperationToken& token, std::chrono::milliseconds delay, Callback<WriteOutcome> done) {
+  void wait_after(const OperationToken& token, std::chrono::milliseconds delay, ReadBack read_back,
+                  Callback<WriteOutcome> done) {
     auto self = shared_from_this();
     auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
-    timer->async_wait([self, timer, token, done = std::move(done)](const boost::system::error_code&) mutable {
-      self->wait(token, std::move(done));
+    timer->async_wait([self, timer, token, read_back, done = std::move(done)](const boost::system::error_code&) mutable {
+      self->wait(token, read_back, std::move(done));
     });
   }
 
@@ -364,7 +367,7 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
       if (!result || result.value().done) return done(std::move(result));
       const auto token = *result.value().operation;
       if (on_accepted) on_accepted(token);
-      self->wait_after(token, result.value().retry_after, std::move(done));
+      self->wait_after(token, result.value().retry_after, ReadBack::Resource, std::move(done));
     });
   }
 };
@@ -406,8 +409,12 @@ void ArmClient::begin_delete(const std::string& id, Callback<WriteOutcome> done)
 void ArmClient::begin_post(const std::string& path, const nlohmann::json& body, Callback<WriteOutcome> done) {
   impl_->begin(OperationKind::Post, path, &body, std::move(done));
 }
-void ArmClient::poll(const OperationToken& token, Callback<WriteOutcome> done) { impl_->poll(token, std::move(done)); }
-void ArmClient::wait(const OperationToken& token, Callback<WriteOutcome> done) { impl_->wait(token, std::move(done)); }
+void ArmClient::poll(const OperationToken& token, Callback<WriteOutcome> done, ReadBack read_back) {
+  impl_->poll(token, read_back, std::move(done));
+}
+void ArmClient::wait(const OperationToken& token, Callback<WriteOutcome> done, ReadBack read_back) {
+  impl_->wait(token, read_back, std::move(done));
+}
 
 void ArmClient::put(const std::string& id, const nlohmann::json& body, Callback<WriteOutcome> done,
                     AcceptedHook on_accepted) {

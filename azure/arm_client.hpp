@@ -43,6 +43,14 @@ struct ArmClientOptions {
   int max_pages = 100000;  // a LIST stops with InvalidResponse beyond this (nextLink loop guard)
 };
 
+// What poll/wait do once a PUT or PATCH (or a POST with a Location) has Succeeded.
+enum class ReadBack {
+  Resource,  // GET what it produced into WriteOutcome::resource: one more read per operation
+  None,      // no GET, resource stays null: for callers that learn the state otherwise (the
+             // reconciler LISTs every collection each cycle), as the read-back is about half the
+             // reads of a cold migration
+};
+
 // The result of a write or of one poll step.
 struct WriteOutcome {
   bool done = false;          // true: the operation reached Succeeded (or the write was synchronous)
@@ -83,11 +91,11 @@ class ArmClient {
   // An action (".../jobs/x/cancel"); body may be null (no body sent).
   void begin_post(const std::string& path, const nlohmann::json& body, Callback<WriteOutcome> done);
 
-  // One poll of a running operation (resumable from a journalled token). On Succeeded the resource
-  // is read back (PUT/PATCH) and the outcome is done; Failed/Canceled give the operation's error.
-  void poll(const OperationToken& token, Callback<WriteOutcome> done);
+  // One poll of a running operation (resumable from a journalled token). On Succeeded the outcome
+  // is done, with the resource read back as read_back says; Failed/Canceled give the operation's error.
+  void poll(const OperationToken& token, Callback<WriteOutcome> done, ReadBack read_back = ReadBack::Resource);
   // Polls until the operation is terminal, waiting Retry-After (or the default) between polls.
-  void wait(const OperationToken& token, Callback<WriteOutcome> done);
+  void wait(const OperationToken& token, Callback<WriteOutcome> done, ReadBack read_back = ReadBack::Resource);
 
   // begin_* followed by wait(); on_accepted (optional) sees the token first, to journal it.
   using AcceptedHook = std::function<void(const OperationToken&)>;

@@ -218,8 +218,8 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
     const std::string created_at = monitor->created_at;
     const std::string write_request_id = token->request_id;
     std::weak_ptr<int> life = alive_;
-    client_.poll(*token, [this, life, key, op_id, phase, resource_id, created_at, write_request_id,
-                          finish](azure::Result<azure::WriteOutcome> r) {
+    auto on_poll = [this, life, key, op_id, phase, resource_id, created_at, write_request_id,
+                    finish](azure::Result<azure::WriteOutcome> r) {
       if (life.expired()) return;
       if (!r) {
         const auto& e = r.error();
@@ -248,7 +248,9 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
         return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
       }
       finish(Outcome::done());
-    });
+    };
+    // No read-back of the result: nothing here uses it, and the next cycle's LIST observes it.
+    client_.poll(*token, on_poll, azure::ReadBack::None);
     return;
   }
   begin(key, finish, done);

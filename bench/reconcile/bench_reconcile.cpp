@@ -108,8 +108,9 @@ int main(int argc, char** argv) {
     const long w = writes(s);
     const double bound = std::max(0.0, (static_cast<double>(w) - write_burst) / write_rate);
     std::printf("cold migration of %d clusters under --write-rate %.0f --write-burst %.0f: %.1f s for %ld writes "
-                "(%ld throttled 429s); bucket lower bound %.1f s; ratio %.2fx\n",
-                cold_clusters, write_rate, write_burst, t, w, s.value("throttled", 0L), bound, bound > 0 ? t / bound : 0.0);
+                "and %ld GET (%ld throttled 429s); bucket lower bound %.1f s; ratio %.2fx\n",
+                cold_clusters, write_rate, write_burst, t, w, count(s, "GET"), s.value("throttled", 0L), bound,
+                bound > 0 ? t / bound : 0.0);
   }
   return 0;
 }

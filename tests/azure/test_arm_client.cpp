@@ -136,6 +136,35 @@ TEST_CASE("LRO: PUT 201 + Azure-AsyncOperation is polled to Succeeded, then the 
   CHECK(path_of(f.server.requests.back().url) == kId + "?api-version=2024-04-01");
 }
 
+TEST_CASE("LRO: with ReadBack::None a Succeeded operation is done without reading the resource back") {
+  int polls = 0;
+  Fixture f([&](const Request& r) -> Result<Response> {
+    if (r.method == "PUT") {
+      return reply(201, "", {{"Azure-AsyncOperation", kArm + "/subscriptions/s1/operations/op5"}, {"Retry-After", "0"}});
+    }
+    if (r.url.find("/operations/op5") != std::string::npos) {
+      ++polls;
+      return reply(200, polls % 2 ? R"({"status":"InProgress"})" : R"({"status":"Succeeded"})");
+    }
+    return reply(200, R"({"id":"x"})");
+  });
+  auto begun = f.run<WriteOutcome>([&](auto done) { f.client->begin_put(kId, json::object(), done); });
+  REQUIRE(begun.ok());
+  REQUIRE(begun.value().operation);
+  const auto token = *begun.value().operation;
+  auto out = f.run<WriteOutcome>([&](auto done) { f.client->wait(token, done, ReadBack::None); });
+  REQUIRE(out.ok());
+  CHECK(out.value().done);
+  CHECK(out.value().resource.is_null());
+  CHECK(polls == 2);
+  for (const auto& r : f.server.requests) CHECK((r.method == "PUT" || r.url.find("/operations/op5") != std::string::npos));
+  // By default the resource is still read back.
+  auto read = f.run<WriteOutcome>([&](auto done) { f.client->wait(token, done); });
+  REQUIRE(read.ok());
+  CHECK(read.value().resource["id"] == "x");
+  CHECK(f.server.requests.back().url == kArm + kId + "?api-version=2024-04-01");
+}
+
 TEST_CASE("LRO: a Failed operation gives its error code, classified") {
   Fixture f([&](const Request& r) -> Result<Response> {
     if (r.method == "PUT") return reply(201, "", {{"Azure-AsyncOperation", kArm + "/subscriptions/s1/operations/op2"}});

@@ -152,8 +152,10 @@ TEST_CASE("executor: creates in dependency order - journalling each intent befor
     CHECK(ops[0].body_hash == body_hash(d.body));
     CHECK(rig.status_of(d.id).phase == ItemPhase::Succeeded);
   }
-  // The LROs were polled through their operation URL.
+  // The LROs were polled through their operation URL, and nothing was read back after they ended:
+  // the next cycle's LIST observes the result.
   CHECK(rig.arm.count("GET", "/ops/") >= 3);
+  CHECK(rig.arm.count("GET") == rig.arm.count("GET", "/ops/"));
   // The secret reached the wire only: resolved in the body sent, a reference everywhere else.
   const auto sent = std::find_if(rig.arm.requests.begin(), rig.arm.requests.end(),
                                  [](const FakeArm::Seen& s) { return s.method == "PUT" && s.path == kCompute; });
