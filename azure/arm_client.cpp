@@ -137,25 +137,35 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
     return std::clamp(wanted, options_.min_poll_interval, std::max(options_.min_poll_interval, options_.max_poll_interval));
   }
 
-  void get(const std::string& id, Callback<json> done) {
-    const auto url = url_for(id);
+  // A GET answered 200 with a JSON body (null when empty); any other answer is the caller's error.
+  struct JsonAnswer {
+    Response response;
+    json body;
+  };
+  void get_json(const std::string& url, Callback<JsonAnswer> done) {
     call("GET", url, nullptr, [url, done = std::move(done)](Result<Response> result) {
       if (!result) return done(result.error());
-      const auto& r = result.value();
+      auto& r = result.value();
       if (r.status != 200) return done(error_from_response(r));
-      done(parse_body(r, "GET " + url));
+      auto body = parse_body(r, "GET " + url);
+      if (!body) return done(body.error());
+      done(JsonAnswer{std::move(r), std::move(body.value())});
+    });
+  }
+
+  void get(const std::string& id, Callback<json> done) {
+    get_json(url_for(id), [done = std::move(done)](Result<JsonAnswer> answer) {
+      if (!answer) return done(answer.error());
+      done(std::move(answer.value().body));
     });
   }
 
   void list_page(std::string url, std::shared_ptr<std::vector<json>> items, int page, Callback<std::vector<json>> done) {
     auto self = shared_from_this();
-    call("GET", url, nullptr, [self, url, items, page, done = std::move(done)](Result<Response> result) mutable {
-      if (!result) return done(result.error());
-      const auto& r = result.value();
-      if (r.status != 200) return done(error_from_response(r));
-      auto body = parse_body(r, "GET " + url);
-      if (!body) return done(body.error());
-      const auto& j = body.value();
+    get_json(url, [self, url, items, page, done = std::move(done)](Result<JsonAnswer> answer) mutable {
+      if (!answer) return done(answer.error());
+      const auto& r = answer.value().response;
+      const auto& j = answer.value().body;
       if (!j.is_object() || !j.contains("value") || !j["value"].is_array()) {
         return done(client_error(errc::kInvalidResponse, "GET " + url + ": a list response needs a \"value\" array",
                                  r.arm_request_id(), r.status));
@@ -279,14 +289,10 @@ class ArmClient::Impl : public std::enable_shared_from_this<ArmClient::Impl> {
     };
     if (!token.poll_url.empty()) {
       const auto url = token.poll_url;
-      call("GET", url, nullptr,
-           [self, token, read_back, url, in_progress, done = std::move(done)](Result<Response> result) {
-        if (!result) return done(result.error());
-        const auto& r = result.value();
-        if (r.status != 200) return done(error_from_response(r));
-        auto body = parse_body(r, "GET " + url);
-        if (!body) return done(body.error());
-        const auto& j = body.value();
+      get_json(url, [self, token, read_back, url, in_progress, done = std::move(done)](Result<JsonAnswer> answer) {
+        if (!answer) return done(answer.error());
+        const auto& r = answer.value().response;
+        const auto& j = answer.value().body;
         if (!j.is_object() || !j.contains("status") || !j["status"].is_string()) {
           return done(client_error(errc::kInvalidResponse, "GET " + url + ": operation status has no \"status\" string",
                                    r.arm_request_id(), r.status));

@@ -6,7 +6,8 @@
 #include <cctype>
 #include <fstream>
 #include <sstream>
-#include <vector>
+
+#include "config/batchai_id.hpp"
 
 namespace bai2aml::azure {
 
@@ -15,30 +16,6 @@ namespace {
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
-}
-
-std::vector<std::string> segments(const std::string& id) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (const char c : id) {
-    if (c == '/') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-// The resource group of an ARM id (lower case), empty if none.
-std::string resource_group_of(const std::string& id) {
-  const auto s = segments(id);
-  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
-    if (lower(s[i]) == "resourcegroups") return lower(s[i + 1]);
-  }
-  return "";
 }
 
 }  // namespace
@@ -53,36 +30,6 @@ const char* to_string(SourceUnavailable::Reason reason) {
     case SourceUnavailable::Reason::Other: return "other";
   }
   return "other";
-}
-
-const char* to_string(BatchAiKind kind) {
-  switch (kind) {
-    case BatchAiKind::Workspace: return "workspace";
-    case BatchAiKind::Cluster: return "cluster";
-    case BatchAiKind::FileServer: return "fileServer";
-    case BatchAiKind::Experiment: return "experiment";
-    case BatchAiKind::Job: return "job";
-    case BatchAiKind::Unknown: return "unknown";
-  }
-  return "unknown";
-}
-
-BatchAiKind batchai_kind_of(const std::string& id) {
-  // /subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/workspaces/w[/clusters/c |
-  //  /fileServers/f | /experiments/e[/jobs/j]]
-  const auto s = segments(id);
-  if (s.size() < 8 || lower(s[0]) != "subscriptions" || lower(s[2]) != "resourcegroups" ||
-      lower(s[4]) != "providers" || lower(s[5]) != "microsoft.batchai" || lower(s[6]) != "workspaces") {
-    return BatchAiKind::Unknown;
-  }
-  const auto tail = s.size() - 8;  // segments after the workspace name
-  if (tail == 0) return BatchAiKind::Workspace;
-  const auto child = lower(s[8]);
-  if (tail == 2 && child == "clusters") return BatchAiKind::Cluster;
-  if (tail == 2 && child == "fileservers") return BatchAiKind::FileServer;
-  if (tail == 2 && child == "experiments") return BatchAiKind::Experiment;
-  if (tail == 4 && child == "experiments" && lower(s[10]) == "jobs") return BatchAiKind::Job;
-  return BatchAiKind::Unknown;
 }
 
 Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path, const config::Source& source) {
@@ -122,7 +69,7 @@ Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path
     }
     const auto id = r["id"].get<std::string>();
     const std::string entry = where + " (id " + id + ")";
-    const auto segs = segments(id);
+    const auto segs = config::arm_id_segments(id);
     if (id[0] != '/' || segs.size() < 2 || lower(segs[0]) != "subscriptions") {
       return fail(entry + ": \"id\" is not an ARM resource id (/subscriptions/...)");
     }
@@ -132,11 +79,14 @@ Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path
     }
     if (r.contains("properties") && !r["properties"].is_object()) return fail(entry + ": \"properties\" is not an object");
     if (lower(id).find("/providers/microsoft.batchai/") == std::string::npos) continue;  // AML or other seeds
-    const auto kind = batchai_kind_of(id);
-    if (kind == BatchAiKind::Unknown) return fail(entry + ": not a Batch AI workspace, cluster, file server, experiment or job id");
-    if (!subscription.empty() && lower(segs[1]) != subscription) continue;
-    if (!groups.empty() && std::find(groups.begin(), groups.end(), resource_group_of(id)) == groups.end()) continue;
-    kept.emplace_back(static_cast<int>(kind), r);
+    const auto parsed = config::parse_batchai_id(id);
+    // Stricter than the translation: a seed file spells ids as ARM lists them, under their workspace.
+    if (parsed.kind == config::SourceKind::Unknown || parsed.workspace.empty()) {
+      return fail(entry + ": not a Batch AI workspace, cluster, file server, experiment or job id");
+    }
+    if (!subscription.empty() && lower(parsed.subscription) != subscription) continue;
+    if (!groups.empty() && std::find(groups.begin(), groups.end(), lower(parsed.resource_group)) == groups.end()) continue;
+    kept.emplace_back(static_cast<int>(parsed.kind), r);  // SourceKind orders parents before children
   }
   std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   Inventory inventory;

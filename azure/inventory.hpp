@@ -35,11 +35,6 @@ struct SourceUnavailable {
 };
 const char* to_string(SourceUnavailable::Reason reason);
 
-// The Batch AI kinds, from the ARM id path (not from "type", which the spec spells several ways).
-enum class BatchAiKind { Workspace, Cluster, FileServer, Experiment, Job, Unknown };
-BatchAiKind batchai_kind_of(const std::string& id);
-const char* to_string(BatchAiKind kind);  // "workspace", "cluster", "fileServer", "experiment", "job"
-
 // Reads a seed-format file ({"resources":[...]}), validates every entry (an object with a string
 // "id" of an ARM resource and a "name" equal to the id's last segment) and keeps the Batch AI
 // resources of source (subscription, optional resource_groups), ordered as the reader orders them.

@@ -1,33 +1,20 @@
-// Batch AI ARM ids: which kind of resource an id names, taken from its path (DESIGN §3: the `type`
-// field is spelled inconsistently in the spec's own examples, so it is never consulted).
+// Batch AI ARM ids as the translation uses them: the parser is the config layer's
+// (config/batchai_id.hpp, shared with azure/), named here as translate has always named it.
 #pragma once
 
 #include <string>
 
+#include "config/batchai_id.hpp"
+
 namespace bai2aml::translate {
 
-enum class SourceKind { Workspace, Cluster, FileServer, Experiment, Job, Unknown };
-const char* to_string(SourceKind);  // "workspace", "cluster", "file server", "experiment", "job", "unknown"
-
-struct SourceId {
-  SourceKind kind = SourceKind::Unknown;
-  std::string subscription;    // as written
-  std::string resource_group;  // as written
-  std::string workspace;       // empty when the id has no workspace segment (a tolerated malformation)
-  std::string experiment;      // jobs only
-  std::string name;            // the resource's own name (the workspace's, for a workspace)
-};
-
-// Parses /subscriptions/S/resourceGroups/G/providers/Microsoft.BatchAI/workspaces/W[/clusters|fileServers|
-// experiments/N[/jobs/J]]. Segment names match case-insensitively; `workspace` (singular) is accepted,
-// as is a cluster or file server id without its workspace segment (both occur in the spec's examples).
-// Anything else yields kind Unknown.
-SourceId parse_batchai_id(const std::string& id);
+using config::parse_batchai_id;
+using config::SourceId;
+using config::SourceKind;
+using config::to_string;
+using config::workspace_id_of;
 
 // ARM ids compare case-insensitively: this is the key every lookup uses.
 std::string id_key(const std::string& id);
-
-// The id of the Batch AI workspace a parsed id belongs to (its canonical spelling), or "" without one.
-std::string workspace_id_of(const SourceId& s);
 
 }  // namespace bai2aml::translate

@@ -29,6 +29,24 @@ class UnavailableCredential : public TokenCredential {
   std::string why_;
 };
 
+// client_secret and workload_identity: the same grant from azure.auth, told apart by the file that
+// holds the secret (client_secret_file) or the federated token (federated_token_file).
+std::shared_ptr<TokenCredential> client_credential_from_config(const config::Azure& azure, Pipeline token_pipeline,
+                                                               const char* name, const char* file_key,
+                                                               const std::string& file,
+                                                               std::string ClientCredentialOptions::*file_option) {
+  if (file.empty()) {
+    return std::make_shared<UnavailableCredential>(name, std::string("azure.auth.") + file_key + " is not set");
+  }
+  ClientCredentialOptions o;
+  o.authority = azure.authority;
+  o.tenant_id = azure.auth.tenant_id;
+  o.client_id = azure.auth.client_id;
+  o.credential_name = name;
+  o.*file_option = file;
+  return make_client_credential(std::move(token_pipeline), std::move(o));
+}
+
 }  // namespace
 
 std::shared_ptr<TokenCredential> make_environment_credential(Pipeline token_pipeline, std::string default_authority) {
@@ -58,31 +76,13 @@ std::shared_ptr<TokenCredential> make_environment_credential(Pipeline token_pipe
 std::shared_ptr<TokenCredential> make_credential(const config::Azure& azure, Pipeline token_pipeline) {
   const auto& auth = azure.auth;
   switch (auth.method) {
-    case config::AuthMethod::ClientSecret: {
-      ClientCredentialOptions o;
-      o.authority = azure.authority;
-      o.tenant_id = auth.tenant_id;
-      o.client_id = auth.client_id;
-      o.secret_file = auth.client_secret_file;
-      o.credential_name = "client_secret";
-      if (o.secret_file.empty()) {
-        return std::make_shared<UnavailableCredential>("client_secret", "azure.auth.client_secret_file is not set");
-      }
-      return make_client_credential(std::move(token_pipeline), std::move(o));
-    }
-    case config::AuthMethod::WorkloadIdentity: {
-      ClientCredentialOptions o;
-      o.authority = azure.authority;
-      o.tenant_id = auth.tenant_id;
-      o.client_id = auth.client_id;
-      o.assertion_file = auth.federated_token_file;
-      o.credential_name = "workload_identity";
-      if (o.assertion_file.empty()) {
-        return std::make_shared<UnavailableCredential>("workload_identity",
-                                                       "azure.auth.federated_token_file is not set");
-      }
-      return make_client_credential(std::move(token_pipeline), std::move(o));
-    }
+    case config::AuthMethod::ClientSecret:
+      return client_credential_from_config(azure, std::move(token_pipeline), "client_secret", "client_secret_file",
+                                           auth.client_secret_file, &ClientCredentialOptions::secret_file);
+    case config::AuthMethod::WorkloadIdentity:
+      return client_credential_from_config(azure, std::move(token_pipeline), "workload_identity",
+                                           "federated_token_file", auth.federated_token_file,
+                                           &ClientCredentialOptions::assertion_file);
     case config::AuthMethod::ManagedIdentity:
       return make_managed_identity_credential(std::move(token_pipeline), auth.imds_endpoint, auth.client_id);
     case config::AuthMethod::Environment:

@@ -1,12 +1,9 @@
 // managed_identity: the Azure Instance Metadata Service (IMDS) token endpoint.
 #include <memory>
 
-#include <spdlog/spdlog.h>
-
 #include "azure/api_versions.hpp"
+#include "azure/credentials/caching_credential.hpp"
 #include "azure/credentials/credentials.hpp"
-#include "azure/credentials/token_cache.hpp"
-#include "azure/credentials/token_request.hpp"
 
 namespace bai2aml::azure {
 
@@ -21,25 +18,17 @@ std::string resource_of(const std::string& scope) {
   return scope;
 }
 
-class ManagedIdentityCredential : public TokenCredential,
-                                  public std::enable_shared_from_this<ManagedIdentityCredential> {
+class ManagedIdentityCredential : public detail::CachingCredential {
  public:
   ManagedIdentityCredential(Pipeline pipeline, std::string endpoint, std::string client_id)
-      : pipeline_(std::move(pipeline)), endpoint_(std::move(endpoint)), client_id_(std::move(client_id)) {
+      : CachingCredential(std::move(pipeline)), endpoint_(std::move(endpoint)), client_id_(std::move(client_id)) {
     while (!endpoint_.empty() && endpoint_.back() == '/') endpoint_.pop_back();
   }
 
   std::string name() const override { return "managed_identity"; }
 
-  void get_token(const std::string& scope, bool force_refresh, TokenCallback done) override {
-    auto self = shared_from_this();
-    cache_.get(scope, force_refresh,
-               [self](const std::string& s, TokenCallback fetched) { self->fetch(s, std::move(fetched)); },
-               std::move(done));
-  }
-
  private:
-  void fetch(const std::string& scope, TokenCallback done) {
+  Result<Request> token_request(const std::string& scope) override {
     Request request;
     request.method = "GET";
     request.url = endpoint_ + "/metadata/identity/oauth2/token?api-version=" + kImdsApiVersion +
@@ -47,19 +36,11 @@ class ManagedIdentityCredential : public TokenCredential,
     if (!client_id_.empty()) request.url += "&client_id=" + percent_encode(client_id_);
     request.headers["Metadata"] = "true";
     request.headers["Accept"] = "application/json";
-    const std::string endpoint = endpoint_ + "/metadata/identity/oauth2/token";
-    auto self = shared_from_this();
-    pipeline_.send(std::move(request), [self, endpoint, done = std::move(done)](Result<Response> result) {
-      auto token = detail::parse_token_response(result, self->name(), endpoint);
-      if (token) spdlog::debug("{}: obtained a token from {}", self->name(), endpoint);
-      done(std::move(token));
-    });
+    return request;
   }
 
-  Pipeline pipeline_;
   std::string endpoint_;
   std::string client_id_;
-  TokenCache cache_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "azure/arm_client.hpp"
 #include "azure/arm_pipeline.hpp"
 #include "azure/batchai_reader.hpp"
+#include "config/batchai_id.hpp"
 #include "tests/azure/fakes.hpp"
 
 using namespace bai2aml::azure;
@@ -342,8 +343,10 @@ TEST_CASE("reader: lists workspaces, then clusters/fileServers/experiments, then
   auto inv = f.run<Inventory, SourceUnavailable>([&](auto done) { reader.read(done); });
   REQUIRE(inv.ok());
   std::vector<std::string> kinds;
-  for (const auto& r : inv.value().resources) kinds.push_back(to_string(batchai_kind_of(r["id"].get<std::string>())));
-  CHECK(kinds == std::vector<std::string>{"workspace", "cluster", "cluster", "fileServer", "experiment", "experiment", "job", "job"});
+  for (const auto& r : inv.value().resources) {
+    kinds.push_back(to_string(bai2aml::config::parse_batchai_id(r["id"].get<std::string>()).kind));
+  }
+  CHECK(kinds == std::vector<std::string>{"workspace", "cluster", "cluster", "file server", "experiment", "experiment", "job", "job"});
   for (const auto& r : f.server.requests) CHECK(r.method == "GET");
   CHECK(f.server.requests.size() == 6);
 }

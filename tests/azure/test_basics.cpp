@@ -9,6 +9,7 @@
 #include "azure/http_types.hpp"
 #include "azure/inventory.hpp"
 #include "azure/operation_token.hpp"
+#include "config/batchai_id.hpp"
 #include "tests/support/support.hpp"
 
 using namespace bai2aml::azure;
@@ -116,17 +117,6 @@ TEST_CASE("an operation token survives a JSON round trip - garbage is refused wi
   CHECK_FALSE(OperationToken::from_json("not json", &why));
 }
 
-TEST_CASE("batchai_kind_of reads the kind from the id path") {
-  const std::string ws = "/subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/workspaces/w";
-  CHECK(batchai_kind_of(ws) == BatchAiKind::Workspace);
-  CHECK(batchai_kind_of(ws + "/clusters/c") == BatchAiKind::Cluster);
-  CHECK(batchai_kind_of(ws + "/fileServers/f") == BatchAiKind::FileServer);
-  CHECK(batchai_kind_of(ws + "/experiments/e") == BatchAiKind::Experiment);
-  CHECK(batchai_kind_of(ws + "/experiments/e/jobs/j") == BatchAiKind::Job);
-  CHECK(batchai_kind_of(ws + "/jobs/j") == BatchAiKind::Unknown);
-  CHECK(batchai_kind_of("/subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/clusters/c") == BatchAiKind::Unknown);
-}
-
 TEST_CASE("load_inventory_file reads the sample inventory, ordered by kind and filtered by source") {
   bai2aml::config::Source source;
   source.subscription_id = "00000000-0000-0000-0000-000000000001";
@@ -135,7 +125,7 @@ TEST_CASE("load_inventory_file reads the sample inventory, ordered by kind and f
   CHECK(all.value().resources.size() == 26);
   int last = -1;
   for (const auto& r : all.value().resources) {
-    const int kind = static_cast<int>(batchai_kind_of(r["id"].get<std::string>()));
+    const int kind = static_cast<int>(bai2aml::config::parse_batchai_id(r["id"].get<std::string>()).kind);
     CHECK(kind >= last);
     last = kind;
   }
@@ -175,6 +165,10 @@ TEST_CASE("load_inventory_file names the file and the bad entry") {
   CHECK(message_for(R"({"resources":[{"id":")" + ws + R"(","name":"other"}]})").find("last segment") != std::string::npos);
   CHECK(message_for(R"({"resources":[{"id":"workspaces/w","name":"w"}]})").find("not an ARM resource id") != std::string::npos);
   CHECK(message_for(R"({"resources":[{"id":")" + ws + R"(/widgets/x","name":"x"}]})").find("not a Batch AI") != std::string::npos);
+  CHECK(message_for(R"({"resources":[{"id":")" + ws + R"(/jobs/j","name":"j"}]})").find("not a Batch AI") != std::string::npos);
+  // The translation tolerates a cluster without its workspace segment; a seed file may not hold one.
+  const std::string orphan = "/subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/clusters/c";
+  CHECK(message_for(R"({"resources":[{"id":")" + orphan + R"(","name":"c"}]})").find("not a Batch AI") != std::string::npos);
   auto missing = load_inventory_file(dir.file("absent.json"), source);
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message.find("cannot be read") != std::string::npos);
