@@ -40,6 +40,18 @@ std::string cluster_key(const BaiJob& j) {
   return id_key(translate::workspace_id_of(c) + "/clusters/" + c.name);
 }
 
+// A write to the Batch AI resource itself; resource_kind names its AML counterpart's kind.
+Action source_write(ActionKind kind, Kind counterpart, const std::string& id, const char* method, const char* reason) {
+  Action a;
+  a.kind = kind;
+  a.resource_kind = counterpart;
+  a.id = id;
+  a.method = method;
+  a.source_id = id;
+  a.reason = reason;
+  return a;
+}
+
 translate::Finding held(const std::string& source_id, std::string message, std::string remedy) {
   return {"source-retire-held", translate::Severity::Info, source_id, std::move(message), std::move(remedy)};
 }
@@ -84,14 +96,9 @@ class Planner {
   void plan_job(const BaiJob& j) {
     if (j.execution_state != "queued" && j.execution_state != "running") return;
     if (!migrated(j.id, nullptr)) return;  // not (yet) an AML job: it keeps its cluster, said below
-    Action a;
-    a.kind = ActionKind::TerminateSource;
-    a.resource_kind = Kind::Job;
-    a.id = j.id;
-    a.method = "POST";
+    Action a = source_write(ActionKind::TerminateSource, Kind::Job, j.id, "POST",
+                            "migrated: its AML job exists, so it must not also run on Batch AI");
     a.post_action = "terminate";
-    a.source_id = j.id;
-    a.reason = "migrated: its AML job exists, so it must not also run on Batch AI";
     plan_.actions.push_back(std::move(a));
     terminating_.insert(cluster_key(j));
   }
@@ -115,14 +122,8 @@ class Planner {
           "Wait for the job to end, or terminate it; the cluster is deleted from Batch AI afterwards."));
       return;
     }
-    Action a;
-    a.kind = ActionKind::RetireSource;
-    a.resource_kind = Kind::Compute;
-    a.id = c.id;
-    a.method = "DELETE";
-    a.source_id = c.id;
-    a.reason = "migrated: its AmlCompute is Succeeded and no Batch AI job uses it";
-    plan_.actions.push_back(std::move(a));
+    plan_.actions.push_back(source_write(ActionKind::RetireSource, Kind::Compute, c.id, "DELETE",
+                                         "migrated: its AmlCompute is Succeeded and no Batch AI job uses it"));
   }
 
   void plan_workspace(const translate::BaiWorkspace& w) {
@@ -148,14 +149,8 @@ class Planner {
       if (workspace_key(c.id) == key) return;  // deleted first (above, or a later pass)
     for (const auto& j : inv_.jobs)
       if (workspace_key(j.id) == key && active(j.execution_state)) return;  // the cluster rule speaks for it
-    Action a;
-    a.kind = ActionKind::RetireSource;
-    a.resource_kind = Kind::Workspace;
-    a.id = w.id;
-    a.method = "DELETE";
-    a.source_id = w.id;
-    a.reason = "migrated: every resource derived from it is ready and no cluster is left";
-    plan_.actions.push_back(std::move(a));
+    plan_.actions.push_back(source_write(ActionKind::RetireSource, Kind::Workspace, w.id, "DELETE",
+                                         "migrated: every resource derived from it is ready and no cluster is left"));
   }
 
   translate::Inventory inv_;
