@@ -13,6 +13,7 @@
 #include "azure/batchai_reader.hpp"
 #include "azure/request_counters.hpp"
 #include "daemon/cutoff.hpp"
+#include "daemon/journal_inputs.hpp"
 #include "daemon/retained_inventory.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/diff.hpp"
@@ -168,20 +169,16 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     reconcile::DiffInputs inputs;
     inputs.policy = cfg_->policy;
     for (const auto& id : reconcile::computes_with_active_jobs(observed_)) inputs.computes_with_active_jobs.insert(id);
-    std::set<std::string> observed_keys;
-    for (const auto& o : observed_) observed_keys.insert(reconcile::id_key(o.id));
-    for (const auto& rec : store_.desired()) {
-      const auto ops = store_.operations_for(rec.resource.id);
-      for (const auto& op : ops) {
-        if (op.state != "succeeded" || op.body_hash.empty()) continue;
-        inputs.last_applied_hash[reconcile::id_key(op.resource_id)] = op.body_hash;
-        if (rec.resource.kind == translate::Kind::Job && op.method == "PUT")
-          inputs.submitted_jobs.insert(reconcile::id_key(op.resource_id));
-      }
-      const auto key = reconcile::id_key(rec.resource.id);
-      if (rec.resource.kind == translate::Kind::Job && !inputs.submitted_jobs.count(key) && observed_keys.count(key))
-        record_lost_submission(ops, key, inputs);
-    }
+    add_journal_inputs(store_, inputs);
+    // Desired jobs AML lists, tagged as ours, that the journal does not know as submitted: a PUT
+    // whose answer was lost.
+    std::set<std::string> desired_jobs;
+    for (const auto& d : translation_.resources)
+      if (d.kind == translate::Kind::Job) desired_jobs.insert(reconcile::id_key(d.id));
+    for (const auto& o : observed_)
+      if (o.kind == translate::Kind::Job && reconcile::is_owned(o) && desired_jobs.count(reconcile::id_key(o.id)) &&
+          !inputs.submitted_jobs.count(reconcile::id_key(o.id)))
+        record_lost_submission(store_.operations_for(o.id), reconcile::id_key(o.id), inputs);
     plan_ = reconcile::diff(translation_.resources, observed_, inputs);
     plan_source_retirement();
 
@@ -237,8 +234,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     if (live_read_) in.live = std::move(*live_read_);
     in.desired = &translation_.resources;
     in.observed = &observed_;
-    for (const auto& op : store_.operations_with_action(reconcile::kTerminateSourcePhase))
-      in.terminated.insert(reconcile::id_key(op.resource_id));
+    in.terminated = jobs_terminated_by_bai2aml(store_);
     auto retirement = reconcile::plan_source_retirement(in);
     retirement_acting_ = retirement.acting;
     for (auto& a : retirement.actions) {

@@ -11,6 +11,7 @@
 #include "daemon/commands/commands.hpp"
 #include "daemon/commands/load_config.hpp"
 #include "daemon/commands/source_inventory.hpp"
+#include "daemon/journal_inputs.hpp"
 #include "daemon/retained_inventory.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/diff.hpp"
@@ -84,12 +85,7 @@ int plan(const CommandLine& cl) {
   reconcile::DiffInputs inputs;
   inputs.policy = cfg->policy;
   for (const auto& id : reconcile::computes_with_active_jobs(observed)) inputs.computes_with_active_jobs.insert(id);
-  if (store)
-    for (const auto& rec : store->desired()) {
-      if (rec.resource.kind != translate::Kind::Job) continue;
-      for (const auto& op : store->operations_for(rec.resource.id))
-        if (op.method == "PUT" && op.state == "succeeded") inputs.submitted_jobs.insert(reconcile::id_key(op.resource_id));
-    }
+  if (store) add_journal_inputs(*store, inputs);
   auto plan = reconcile::diff(translation.resources, observed, inputs);
   if (observe_error.empty()) {
     reconcile::SourceRetirementInputs retire;
@@ -99,9 +95,7 @@ int plan(const CommandLine& cl) {
     retire.live = live_read;
     retire.desired = &translation.resources;
     retire.observed = &observed;
-    if (store)
-      for (const auto& op : store->operations_with_action(reconcile::kTerminateSourcePhase))
-        retire.terminated.insert(reconcile::id_key(op.resource_id));
+    if (store) retire.terminated = jobs_terminated_by_bai2aml(*store);
     auto retirement = reconcile::plan_source_retirement(retire);
     for (auto& a : retirement.actions) plan.actions.push_back(std::move(a));
     for (auto& f : retirement.findings) plan.findings.push_back(std::move(f));
