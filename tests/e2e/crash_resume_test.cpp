@@ -177,6 +177,9 @@ TEST_CASE(
       ++succeeded_job_puts[lower(row.resource_id)];
   }
   CHECK(open == 0);
+  // Every job is journalled as submitted, also those whose PUT's answer a kill swallowed (recorded
+  // once AML listed them), so none can ever be sent again.
+  CHECK(succeeded_job_puts.size() == desired_jobs.size());
   for (const auto& [id, n] : succeeded_job_puts) {
     INFO(id);
     CHECK(n == 1);
