@@ -268,6 +268,16 @@ Operation read_operation(detail::Statement& st) {
   op.updated_at = st.text(14);
   return op;
 }
+
+// The journal rows that match `condition` (fixed SQL text, with a `?` for `value` when given), oldest first.
+std::vector<Operation> select_operations(detail::Database& db, const char* condition, const std::string* value) {
+  std::vector<Operation> out;
+  auto st = db.prepare((std::string("SELECT ") + kOperationColumns + " FROM operations WHERE " + condition +
+                        " ORDER BY op_id").c_str());
+  if (value) st.bind(1, *value);
+  while (st.step()) out.push_back(read_operation(st));
+  return out;
+}
 }  // namespace
 
 std::int64_t Store::journal_intent(const Operation& op) {
@@ -305,27 +315,15 @@ void Store::journal_finished(std::int64_t op_id, const std::string& final_state,
 }
 
 std::vector<Operation> Store::open_operations() {
-  std::vector<Operation> out;
-  auto st = db_->prepare((std::string("SELECT ") + kOperationColumns +
-                          " FROM operations WHERE state IN ('intent','sent','polling') ORDER BY op_id").c_str());
-  while (st.step()) out.push_back(read_operation(st));
-  return out;
+  return select_operations(*db_, "state IN ('intent','sent','polling')", nullptr);
 }
 
 std::vector<Operation> Store::operations_for(const std::string& resource_id) {
-  std::vector<Operation> out;
-  auto st = db_->prepare((std::string("SELECT ") + kOperationColumns + " FROM operations WHERE resource_id = ? ORDER BY op_id").c_str());
-  st.bind(1, resource_id);
-  while (st.step()) out.push_back(read_operation(st));
-  return out;
+  return select_operations(*db_, "resource_id = ?", &resource_id);
 }
 
 std::vector<Operation> Store::operations_with_action(const std::string& action) {
-  std::vector<Operation> out;
-  auto st = db_->prepare((std::string("SELECT ") + kOperationColumns + " FROM operations WHERE action = ? ORDER BY op_id").c_str());
-  st.bind(1, action);
-  while (st.step()) out.push_back(read_operation(st));
-  return out;
+  return select_operations(*db_, "action = ?", &action);
 }
 
 // ---- audit log -------------------------------------------------------------------------------
