@@ -129,6 +129,8 @@ TEST_CASE("the journal records intent, sending and the outcome") {
   REQUIRE(all.size() == 1);
   CHECK(all[0].state == "succeeded");
   CHECK(all[0].http_status == 200);
+  CHECK(store->operations_with_action("create").size() == 1);
+  CHECK(store->operations_with_action("retire-source").empty());
   CHECK_THROWS_AS(store->journal_finished(id, "maybe", std::nullopt, std::nullopt, std::nullopt), state::StoreError);
   CHECK_THROWS_AS(store->journal_sent(999, 200, std::nullopt), state::StoreError);
 }
