@@ -53,7 +53,15 @@ bool same_preparation_record(const std::vector<std::string>& batchai, const std:
   return kept == batchai;
 }
 
+// A process Batch AI never started because job preparation failed; on AML the same is a process that
+// failed without a call of its own (it ran the preparation or waited for it, then stopped). Elsewhere a
+// process that fails before its first call differs from Batch AI's, which ran.
+constexpr int kNotStarted = -1000;
+
 std::vector<std::string> lines_of(const Ran& r, std::size_t from) {
+  if (r.outcome.exit_code == kNotStarted || (r.outcome.exit_code != 0 && r.records.size() == from)) {
+    return {"node " + std::to_string(r.process->node), "the toolkit did not start (the job failed)"};
+  }
   std::vector<std::string> out = {"node " + std::to_string(r.process->node),
                                   "exit code " + std::to_string(r.outcome.exit_code)};
   for (std::size_t i = from; i < r.records.size(); ++i) {
@@ -129,21 +137,24 @@ Verdict rehearse(std::vector<json> resources, const config::Config& cfg, const s
   // Batch AI: job preparation once per node, then the toolkit's processes.
   std::map<int, std::vector<std::vector<std::string>>> prep;
   std::string report;
+  bool prep_failed = false;
   const auto prep_outcomes = sb.run_all("batchai", bai.preparation, bai.record_vars, bai.gpus);
   for (std::size_t i = 0; i < bai.preparation.size(); ++i) {
     const Process& p = bai.preparation[i];
     const Outcome& o = prep_outcomes[i];
-    if (o.exit_code != 0) report += "Batch AI job preparation failed on node " + std::to_string(p.node) + ":\n" + o.output;
+    // Batch AI failed the job when its preparation failed on a node: the toolkit never started.
+    prep_failed = prep_failed || o.exit_code != 0;
     prep[p.node] = normalized(o, {&sb, "batchai", p.node, bai.output_segment});
   }
   std::map<std::string, Ran> bai_runs, aml_runs;
   std::vector<Ran> bai_all, aml_all;
-  const auto bai_outcomes = sb.run_all("batchai", bai.processes, bai.record_vars, bai.gpus);
+  const auto bai_outcomes = prep_failed ? std::vector<Outcome>(bai.processes.size(), Outcome{kNotStarted, {}, ""})
+                                        : sb.run_all("batchai", bai.processes, bai.record_vars, bai.gpus);
   for (std::size_t i = 0; i < bai.processes.size(); ++i) {
     const Process& p = bai.processes[i];
     Ran r{&p, bai_outcomes[i], {}};
     r.records = normalized(r.outcome, {&sb, "batchai", p.node, bai.output_segment});
-    if (r.outcome.exit_code != 0) {
+    if (r.outcome.exit_code != 0 && !prep_failed) {
       report += "the corpus job fails under Batch AI's contract (process " + p.id + "): " + r.outcome.output + "\n";
     }
     bai_all.push_back(r);
