@@ -20,7 +20,7 @@ done
 packages=(build-essential cmake pkg-config ca-certificates openssl
   libboost-dev libboost-system-dev libcpprest-dev libssl-dev nlohmann-json3-dev
   libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev catch2 libsystemd-dev systemd
-  python3 python3-jsonschema)
+  python3 python3-jsonschema ccache)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -30,6 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ccache keys on paths relative to the checkout, so any clone of the same sources reuses the cache.
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 
 cmake -S . -B "$build_dir" "${cmake_args[@]}" >/dev/null

@@ -9,8 +9,10 @@
 #           holding a copy of the host's system units (/lib/systemd/system), the units under test in
 #           /etc/systemd/system, and executable stand-ins for /usr/bin/bai2aml and /bin/kill (verify
 #           looks at the unit, not at the binary, so a stand-in checks exactly the same thing).
-# security: `systemd-analyze security --offline=yes --threshold=20` (exposure at most 2.0) on the unit
+# security: `systemd-analyze security --offline=yes --threshold=12` (exposure at most 1.2) on the unit
 #           files themselves; --offline needs no manager and no image.
+# instances: every bai2aml@NAME instance runs as a dynamic user of its own (DynamicUser=yes with a
+#           User= that contains the instance name), valid for systemd, and distinct for two instances.
 # tmpfiles: `systemd-tmpfiles --root=IMAGE --create` must create the documented directories and modes.
 # negative: the same checks reject a broken unit and an unhardened one (so the checks above can fail).
 # Exit 77 (CTest: skipped) when systemd-analyze is not installed.
@@ -53,8 +55,26 @@ case $mode in
     ;;
   security)
     for unit in "$units/bai2aml.service" "$units/bai2aml@.service"; do
-      systemd-analyze security --offline=yes --threshold=20 "$unit" | grep 'Overall exposure level'
+      systemd-analyze security --offline=yes --threshold=12 "$unit" | grep 'Overall exposure level'
     done
+    ;;
+  instances)
+    unit="$units/bai2aml@.service"
+    grep -qx 'DynamicUser=yes' "$unit" || { echo "bai2aml@.service: DynamicUser=yes missing"; exit 1; }
+    users=$(grep -c '^User=' "$unit")
+    [ "$users" = 1 ] || { echo "bai2aml@.service: expected one User= line, found $users"; exit 1; }
+    template=$(sed -n 's/^User=//p' "$unit")
+    case $template in *%i*) ;; *) echo "bai2aml@.service: User=$template is shared by every instance"; exit 1 ;; esac
+    a=${template//%i/contoso-prod}; b=${template//%i/fabrikam-test}
+    [ "$a" != "$b" ] || { echo "two instances share user $a"; exit 1; }
+    for u in "$a" "$b"; do
+      # systemd's strict user-name rule for dynamic users: [a-z_][a-z0-9_-]*, at most 31 characters.
+      [[ $u =~ ^[a-z_][a-z0-9_-]{0,30}$ ]] || { echo "invalid dynamic user name $u"; exit 1; }
+    done
+    # The instance's state and runtime directories are its own too.
+    grep -qx 'StateDirectory=bai2aml/%i' "$unit" && grep -qx 'RuntimeDirectory=bai2aml/%i' "$unit" \
+      || { echo "bai2aml@.service: state/runtime directories are not per instance"; exit 1; }
+    echo "instances: bai2aml@contoso-prod runs as $a, bai2aml@fabrikam-test as $b"
     ;;
   tmpfiles)
     systemd-tmpfiles --root="$work/image" --create "$units/bai2aml.tmpfiles"

@@ -39,7 +39,9 @@ TempDir::~TempDir() {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
+  // Fixtures are part of the repository (specs: third_party/azure-rest-api-specs): a missing one fails
+  // the test, naming the path, never skips it.
+  if (!in) throw std::runtime_error("cannot read " + path + " (a missing test fixture fails its test)");
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();

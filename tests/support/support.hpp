@@ -11,7 +11,7 @@ namespace bai2aml::testing {
 
 std::string source_dir();  // the project's source tree
 std::string binary_dir();  // the build tree (binaries live in <binary_dir>/daemon, /emulator)
-std::string specs_dir();   // ../shared/azure-specs
+std::string specs_dir();   // third_party/azure-rest-api-specs (vendored; see its README)
 
 // A fresh directory under $TMPDIR, removed with everything in it on destruction.
 class TempDir {
