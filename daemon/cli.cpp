@@ -13,8 +13,8 @@ std::string usage_text() {
   return "usage:\n"
          "  bai2aml check-config --config FILE          validate only; print nothing but errors\n"
          "  bai2aml plan    --config FILE [--json]      read source + live state, print the actions and findings\n"
-         "  bai2aml apply   --config FILE [--timeout SECONDS]   reconcile until converged, then exit\n"
-         "  bai2aml run     --config FILE               the daemon (foreground; systemd Type=notify)\n"
+         "  bai2aml apply   --config FILE [--timeout SECONDS] [--progress auto|tty|plain]   reconcile until converged, then exit\n"
+         "  bai2aml run     --config FILE [--progress auto|tty|plain]   the daemon (foreground; systemd Type=notify)\n"
          "  bai2aml status  --config FILE [--json]      the state of the migration, from the database\n"
          "  bai2aml inventory export --config FILE --out FILE   write the Batch AI inventory as an emulator seed file\n"
          "  bai2aml report  --config FILE [--format markdown|json]   the migration report\n"
@@ -42,6 +42,7 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
     if (flag == "--config") return true;
     if (flag == "--json") return cl.command == "plan" || cl.command == "status";
     if (flag == "--timeout") return cl.command == "apply";
+    if (flag == "--progress") return cl.command == "apply" || cl.command == "run";
     if (flag == "--out") return cl.command == "inventory-export";
     if (flag == "--format") return cl.command == "report";
     return false;
@@ -71,6 +72,10 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
     } else if (flag == "--format") {
       if (value != "markdown" && value != "json") return UsageError{"--format \"" + value + "\" is not one of markdown, json"};
       cl.format = value;
+    } else if (flag == "--progress") {
+      if (value != "auto" && value != "tty" && value != "plain")
+        return UsageError{"--progress \"" + value + "\" is not one of auto, tty, plain"};
+      cl.progress = value;
     } else if (flag == "--timeout") {
       try {
         std::size_t used = 0;

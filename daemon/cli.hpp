@@ -21,6 +21,7 @@ struct CommandLine {
   std::optional<int> timeout_seconds;
   std::string out;                  // inventory export
   std::string format = "markdown";  // report
+  std::string progress = "auto";     // apply, run: auto (a status line when stdout is a terminal), tty, plain
 };
 
 struct UsageError {

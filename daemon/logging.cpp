@@ -143,7 +143,7 @@ class LineSink final : public spdlog::sinks::base_sink<std::mutex> {
 };
 
 // One write(2) per line, so lines from concurrent writers never interleave.
-void write_stderr(const std::string& line) {
+void write_stderr_raw(const std::string& line) {
   const char* p = line.data();
   std::size_t left = line.size();
   while (left > 0) {
@@ -234,6 +234,31 @@ std::string format_log_line(config::LogFormat format, bool under_journal, spdlog
 
 std::shared_ptr<spdlog::sinks::sink> make_line_sink(config::LogFormat format, bool under_journal, LineWriter write) {
   return std::make_shared<LineSink>(format, under_journal, std::move(write));
+}
+
+namespace {
+
+std::mutex& line_writer_mutex() {
+  static std::mutex m;
+  return m;
+}
+LineWriter& line_writer() {
+  static LineWriter w;
+  return w;
+}
+
+// Held while writing, so a writer being removed is never called afterwards.
+void write_stderr(const std::string& line) {
+  std::lock_guard<std::mutex> lock(line_writer_mutex());
+  if (line_writer()) line_writer()(line);
+  else write_stderr_raw(line);
+}
+
+}  // namespace
+
+void set_log_line_writer(LineWriter writer) {
+  std::lock_guard<std::mutex> lock(line_writer_mutex());
+  line_writer() = std::move(writer);
 }
 
 void setup_logging(const config::Log& log, bool under_journal) {

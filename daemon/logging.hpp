@@ -45,6 +45,10 @@ std::string format_log_line(config::LogFormat format, bool under_journal, spdlog
 using LineWriter = std::function<void(const std::string& line)>;
 std::shared_ptr<spdlog::sinks::sink> make_line_sink(config::LogFormat format, bool under_journal, LineWriter write);
 
+// Where the default logger's finished lines go: stderr (nullptr), or a writer that shares the
+// terminal with a status line (terminal_status_line.hpp). Thread-safe; effective immediately.
+void set_log_line_writer(LineWriter writer);
+
 // Makes spdlog's default logger write through make_line_sink to stderr at the configured level.
 // Under journald text lines carry no timestamp of their own (the journal stamps every line).
 void setup_logging(const config::Log& log, bool under_journal);

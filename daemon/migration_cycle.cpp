@@ -47,6 +47,29 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
 
   void set_config(const config::Config& cfg) { next_cfg_ = cfg; }
   bool running() const { return running_; }
+
+  PassProgress progress() const {
+    PassProgress p = progress_;
+    if (p.stage != PassStage::Executing || !executor_) return p;
+    std::int64_t succeeded = 0, failed = 0;
+    for (const auto& st : executor_->statuses()) {
+      const auto key = reconcile::id_key(st.id);
+      if (!write_keys_.count(key)) continue;
+      const bool aml = !source_actions_.count(key);
+      switch (st.phase) {
+        case reconcile::ItemPhase::Succeeded: ++p.writes_done; if (aml) ++succeeded; break;
+        case reconcile::ItemPhase::Failed: ++p.writes_done; if (aml) ++failed; break;
+        case reconcile::ItemPhase::BackingOff: if (aml) ++failed; break;
+        case reconcile::ItemPhase::InFlight:
+        case reconcile::ItemPhase::Polling: ++p.in_flight; break;
+        default: break;
+      }
+    }
+    p.in_sync += succeeded;
+    p.failed += failed;
+    p.pending = std::max<std::int64_t>(0, p.total - p.in_sync - p.failed - p.blocked);
+    return p;
+  }
   void stop() { stopping_ = true; }
 
   void run(std::function<void(CycleReport)> done) {
@@ -70,10 +93,17 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     started_at_ = Clock::now();
     t0_ = Steady::now();
     writes_before_ = count_writes();
+    progress_ = {};
+    progress_.cycle = report_.number;
+    progress_.started = t0_;
+    progress_.started_at = started_at_;
+    stage(PassStage::ReadingSource);
     read_source();
   }
 
  private:
+  void stage(PassStage s) { progress_.stage = s; }
+
   std::int64_t count_writes() const {
     std::int64_t n = 0;
     for (const auto& [key, count] : counters_->snapshot())
@@ -116,6 +146,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
 
   // 2. Translate the stored inventory into the desired AML state (pure), and record it.
   void translate_desired() {
+    stage(PassStage::Translating);
     std::vector<nlohmann::json> inventory;
     for (auto& item : store_.inventory()) inventory.push_back(std::move(item.body));
     if (inventory.empty() && !store_.source_status().fetched_at)
@@ -143,6 +174,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   // 3. Observe the live AML state, LIST per collection. The diff acts only on a complete
   //    observation: a resource missing from a failed LIST would look absent.
   void observe() {
+    stage(PassStage::Observing);
     std::set<std::string> version_containers;
     for (const auto& d : translation_.resources)
       if (d.kind == translate::Kind::EnvironmentVersion) version_containers.insert(reconcile::parent_of(d.id));
@@ -166,6 +198,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
 
   // 4. Diff (pure) and the quota pre-flight for new computes.
   void plan() {
+    stage(PassStage::Planning);
     reconcile::DiffInputs inputs;
     inputs.policy = cfg_->policy;
     for (const auto& id : reconcile::computes_with_active_jobs(observed_)) inputs.computes_with_active_jobs.insert(id);
@@ -248,8 +281,35 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   // 5. Hand the plan to the executor (journal first, dependency order, per-resource backoff) and
   //    end the pass when nothing is queued, in flight or polling any more.
   void execute() {
+    count_plan();
     executor_->submit(plan_.actions, observed_);
+    stage(PassStage::Executing);
+    progress_.executing_since = Steady::now();
     wait_until_quiet();
+  }
+
+  // The pass's starting figures: what is in sync without a write, what is blocked, what will be
+  // written; progress() adds what the executor has done since.
+  void count_plan() {
+    std::map<std::string, const reconcile::Action*> action_of;
+    for (const auto& a : plan_.actions) {
+      action_of[reconcile::id_key(a.id)] = &a;
+      if (a.writes()) {
+        write_keys_.insert(reconcile::id_key(a.id));
+        ++progress_.writes_planned;
+      }
+    }
+    std::set<std::string> ready;
+    for (const auto& o : observed_)
+      if (reconcile::is_ready(o)) ready.insert(reconcile::id_key(o.id));
+    progress_.total = static_cast<std::int64_t>(translation_.resources.size());
+    for (const auto& d : translation_.resources) {
+      const auto key = reconcile::id_key(d.id);
+      const auto it = action_of.find(key);
+      if (it != action_of.end() && it->second->kind == reconcile::ActionKind::Blocked) ++progress_.blocked;
+      else if ((it == action_of.end() || !it->second->writes()) && ready.count(key)) ++progress_.in_sync;
+    }
+    progress_.pending = progress_.total - progress_.in_sync - progress_.blocked;
   }
 
   bool quiet() const {
@@ -277,6 +337,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
 
   // 6. Every desired resource's status, and the pass's report.
   void record_statuses() {
+    stage(PassStage::Recording);
     const auto now = Clock::now();
     auto findings = plan_.findings;
     for (auto& f : executor_->findings()) findings.push_back(std::move(f));
@@ -414,6 +475,8 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     observed_.clear();
     live_read_.reset();
     source_actions_.clear();
+    write_keys_.clear();
+    progress_.stage = PassStage::Idle;
     retirement_acting_ = false;
     plan_ = {};
     reader_.reset();
@@ -444,6 +507,8 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   std::optional<std::vector<nlohmann::json>> live_read_;  // this pass's read of the live Batch AI API
   std::set<std::string> source_actions_;                  // id keys of this pass's Batch AI writes
   bool retirement_acting_ = false;                        // policy.retire_source applies this pass
+  std::set<std::string> write_keys_;                      // id keys of this pass's write actions
+  PassProgress progress_;
   reconcile::Plan plan_;
   boost::asio::steady_timer quiet_timer_{io_};
   bool resume_pending_ = false;
@@ -459,5 +524,6 @@ void MigrationCycle::set_config(const config::Config& cfg) { impl_->set_config(c
 void MigrationCycle::run(std::function<void(CycleReport)> done) { impl_->run(std::move(done)); }
 void MigrationCycle::stop() { impl_->stop(); }
 bool MigrationCycle::running() const { return impl_->running(); }
+PassProgress MigrationCycle::progress() const { return impl_->progress(); }
 
 }  // namespace bai2aml::daemon

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "daemon/pass_progress.hpp"
 #include "daemon/status_snapshot.hpp"
 
 namespace boost::asio {
@@ -52,6 +53,9 @@ class MigrationCycle {
   // No new writes are started; writes in flight complete (or stay journalled) and the pass ends.
   void stop();
   bool running() const;
+  // Where the pass in progress stands (stage Idle between passes). Cheap enough to call every
+  // few hundred milliseconds: it walks the executor's items once.
+  PassProgress progress() const;
 
   class Impl;
 

@@ -8,6 +8,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <cstdlib>
+#include <tuple>
+#include <unistd.h>
 
 #include "azure/request_counters.hpp"
 #include "daemon/cli.hpp"
@@ -16,8 +18,10 @@
 #include "daemon/logging.hpp"
 #include "daemon/migration_cycle.hpp"
 #include "daemon/notify.hpp"
+#include "daemon/progress_line.hpp"
 #include "daemon/status_publisher.hpp"
 #include "daemon/store_status.hpp"
+#include "daemon/terminal_status_line.hpp"
 #include "state/store.hpp"
 
 namespace bai2aml::daemon {
@@ -25,6 +29,8 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
+
+constexpr auto kProgressTick = 500ms;  // the terminal line's refresh
 
 class Service {
  public:
@@ -39,8 +45,10 @@ class Service {
         watchdog_(io_),
         deadline_(io_),
         drain_(io_),
+        progress_timer_(io_),
         publisher_(cfg_.status, notifier_) {
     cycle_.set_config(cfg_);
+    if (options_.progress_display == ProgressDisplay::Terminal) terminal_ = std::make_unique<TerminalStatusLine>(STDOUT_FILENO);
   }
 
   int run() {
@@ -60,7 +68,9 @@ class Service {
       });
     }
     start_cycle();
+    arm_progress();
     io_.run();
+    terminal_.reset();  // erase the status line before the last log lines
     notifier_.stopping();
     spdlog::info("bai2aml stopped (exit {})", exit_code_);
     return exit_code_;
@@ -73,6 +83,7 @@ class Service {
   }
 
   void on_cycle_done(const CycleReport& report) {
+    if (terminal_) terminal_->clear();
     publish(report);
     if (stopping_) {
       finish_shutdown();
@@ -116,6 +127,52 @@ class Service {
     std::optional<CycleFacts> facts;
     if (report) facts = CycleFacts{report->writes, report->error};
     publisher_.publish(snap, facts);
+    last_snapshot_ = std::move(snap);
+  }
+
+  // While a pass runs: the terminal's line every tick, and the status files and STATUS= every
+  // status_interval with the pass's figures so far (a first pass over 30,000 resources takes
+  // minutes; status must not say "discovering, 0 of 0" all along).
+  void arm_progress() {
+    progress_timer_.expires_after(kProgressTick);
+    progress_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      const auto p = cycle_.progress();
+      const auto now = std::chrono::steady_clock::now();
+      if (p.running()) {
+        if (terminal_) terminal_->show(progress_line(p, throttled(), now));
+        if (now - last_progress_publish_ >= options_.status_interval) {
+          last_progress_publish_ = now;
+          publish_progress(p);
+        }
+      }
+      if (!stopping_) arm_progress();
+    });
+  }
+
+  std::uint64_t throttled() const {
+    std::uint64_t n = 0;
+    for (const auto& [key, count] : counters_->snapshot())
+      if (key.second == "429") n += count;
+    return n;
+  }
+
+  void publish_progress(const PassProgress& p) {
+    StatusSnapshot snap = last_snapshot_;
+    snap.updated_at = Clock::now();
+    snap.cycle_number = p.cycle;
+    snap.cycle_started_at = p.started_at;
+    snap.cycle_duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - p.started).count();
+    if (p.stage == PassStage::Executing) {
+      const auto retired = snap.resources.retired;
+      snap.resources = {p.total + retired, p.in_sync, p.pending, p.failed, p.blocked, retired};
+      if (p.writes_done < p.writes_planned) snap.phase = Phase::Converging;
+    }
+    snap.arm_requests.clear();
+    for (const auto& [key, n] : counters_->snapshot())
+      snap.arm_requests[{key.first, key.second == "error" ? 0 : std::atoi(key.second.c_str())}] = n;
+    publisher_.publish_progress(snap, progress_line(p, throttled(), std::chrono::steady_clock::now()));
   }
 
   void arm_signals() {
@@ -174,15 +231,44 @@ class Service {
 
   void finish_shutdown() {
     drain_.cancel();
+    progress_timer_.cancel();
     watchdog_.cancel();
     signals_.cancel();
     io_.stop();
   }
 
+  // WATCHDOG=1 says the daemon is making progress, not merely that its loop turns: between passes
+  // it always is; during a pass only while something moves (an ARM answer arrived, a step ended,
+  // a write finished). A pass that moved nothing for a whole WATCHDOG_USEC (twice the ping
+  // interval) is stuck: the ping is withheld, and systemd restarts the daemon, which resumes from
+  // its journal.
+  bool making_progress(std::chrono::microseconds stall_limit) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto p = cycle_.progress();
+    if (!p.running()) {
+      stalled_logged_ = false;
+      last_moved_ = now;
+      return true;
+    }
+    const auto token = std::make_tuple(p.cycle, static_cast<int>(p.stage), p.writes_done, p.in_flight, counters_->total());
+    if (token != last_token_) {
+      last_token_ = token;
+      last_moved_ = now;
+      stalled_logged_ = false;
+    }
+    if (now - last_moved_ < stall_limit) return true;
+    if (!stalled_logged_) {
+      spdlog::warn("pass {} made no progress for {} s ({}); withholding the watchdog so that systemd restarts the daemon",
+                   p.cycle, std::chrono::duration_cast<std::chrono::seconds>(now - last_moved_).count(), to_string(p.stage));
+      stalled_logged_ = true;
+    }
+    return false;
+  }
+
   void arm_watchdog() {
     auto interval = notifier_.watchdog_interval();
     if (!interval) return;
-    notifier_.watchdog();
+    if (making_progress(*interval * 2)) notifier_.watchdog();
     watchdog_.expires_after(*interval);
     watchdog_.async_wait([this](const boost::system::error_code& ec) {
       if (!ec) arm_watchdog();
@@ -196,9 +282,15 @@ class Service {
   std::shared_ptr<azure::RequestCounters> counters_;
   MigrationCycle cycle_;
   asio::signal_set signals_;
-  asio::steady_timer next_cycle_, watchdog_, deadline_, drain_;
+  asio::steady_timer next_cycle_, watchdog_, deadline_, drain_, progress_timer_;
   Notifier notifier_;
   StatusPublisher publisher_;  // after notifier_, which it refers to
+  std::unique_ptr<TerminalStatusLine> terminal_;  // --progress tty
+  StatusSnapshot last_snapshot_;                  // the last full publication; progress overlays it
+  std::chrono::steady_clock::time_point last_progress_publish_{};
+  std::tuple<std::int64_t, int, std::int64_t, std::int64_t, std::uint64_t> last_token_{};
+  std::chrono::steady_clock::time_point last_moved_ = std::chrono::steady_clock::now();
+  bool stalled_logged_ = false;
   bool stopping_ = false;
   int exit_code_ = kExitOk;
 };

@@ -37,4 +37,24 @@ bool StatusPublisher::publish(const StatusSnapshot& s, const std::optional<Cycle
   return written;
 }
 
+bool StatusPublisher::publish_progress(const StatusSnapshot& s, const std::string& line) {
+  bool written = true;
+  try {
+    write_status_files(paths_, s);
+  } catch (const std::exception& e) {
+    spdlog::error("status files not updated: {}", e.what());
+    written = false;
+  }
+  notifier_.status(status_summary_line(s) + " (" + line + ")");
+  // Plain consoles (journald, pipes) get the line once a minute, so a long pass is visibly alive.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_progress_log_ >= std::chrono::minutes(1)) {
+    last_progress_log_ = now;
+    spdlog::info("{}", line);
+  } else {
+    spdlog::debug("{}", line);
+  }
+  return written;
+}
+
 }  // namespace bai2aml::daemon

@@ -6,6 +6,7 @@
 #include "daemon/notify.hpp"
 #include "daemon/status_snapshot.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,10 +41,15 @@ class StatusPublisher {
   // daemon carries on.
   bool publish(const StatusSnapshot& s, const std::optional<CycleFacts>& cycle = std::nullopt);
 
+  // The same files and STATUS= while a pass is still running (`s` holds its figures so far); the
+  // log gets `line` at info once a minute (debug otherwise), so a long pass does not flood it.
+  bool publish_progress(const StatusSnapshot& s, const std::string& line);
+
  private:
   config::Status paths_;
   Notifier& notifier_;
   bool late_ = false;  // the last projection seen fell after the cutoff
+  std::chrono::steady_clock::time_point last_progress_log_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace bai2aml::daemon

@@ -4,7 +4,19 @@
 #include "daemon/logging.hpp"
 #include "daemon/service.hpp"
 
+#include <unistd.h>
+
 namespace bai2aml::daemon::commands {
+namespace {
+
+// --progress auto: a status line only on a terminal; journald and pipes get plain lines.
+ProgressDisplay progress_display(const CommandLine& cl) {
+  if (cl.progress == "tty") return ProgressDisplay::Terminal;
+  if (cl.progress == "plain") return ProgressDisplay::Plain;
+  return ::isatty(STDOUT_FILENO) ? ProgressDisplay::Terminal : ProgressDisplay::Plain;
+}
+
+}  // namespace
 
 int run(const CommandLine& cl) {
   auto cfg = load_config_or_report(cl.config_path);
@@ -12,6 +24,7 @@ int run(const CommandLine& cl) {
   setup_logging(cfg->log, stderr_is_journal());
   ServiceOptions options;
   options.config_path = cl.config_path;
+  options.progress_display = progress_display(cl);
   return run_service(*cfg, options);
 }
 
@@ -23,6 +36,7 @@ int apply(const CommandLine& cl) {
   options.config_path = cl.config_path;
   options.until_converged = true;
   options.timeout_seconds = cl.timeout_seconds;
+  options.progress_display = progress_display(cl);
   return run_service(*cfg, options);
 }
 
