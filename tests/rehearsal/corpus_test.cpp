@@ -61,3 +61,40 @@ bool register_corpus() {
 [[maybe_unused]] const bool registered = register_corpus();
 
 }  // namespace
+
+// Not run by ctest ([.]): the corpus in numbers, for the closing note.
+//   build/tests/rehearsal/test_rehearsal "[.summary]" -s
+TEST_CASE("rehearsal summary", "[.summary]") {
+  std::vector<CorpusJob> jobs = corpus_jobs();
+  for (auto& j : sample_jobs()) jobs.push_back(std::move(j));
+  std::map<std::string, std::pair<int, int>> by_toolkit;  // toolkit -> (jobs, same)
+  int processes = 0, same = 0, different = 0, argv = 0;
+  std::string table;
+  for (const auto& j : jobs) {
+    std::string toolkit = "?";
+    for (const auto& r : j.resources) {
+      if (r.value("id", "") != j.job_id) continue;
+      for (const auto& [k, v] : r["properties"].items()) {
+        if (k.size() > 8 && k.compare(k.size() - 8, 8, "Settings") == 0 && k != "containerSettings") toolkit = k;
+      }
+    }
+    const Verdict v = rehearse(j.resources, j.cfg, j.job_id);
+    processes += v.processes;
+    different += v.processes_different;
+    argv += v.argv_different;
+    same += v.same ? 1 : 0;
+    by_toolkit[toolkit].first += 1;
+    by_toolkit[toolkit].second += v.same ? 1 : 0;
+    table += j.label + " " + toolkit + " nodes=" + std::to_string(v.nodes) + " processes=" + std::to_string(v.processes) +
+             (v.same ? " same" : " DIFFERENT (" + std::to_string(v.processes_different) + " processes, " +
+                                     std::to_string(v.argv_different) + " with another argv)") + "\n";
+  }
+  for (const auto& [k, n] : by_toolkit) {
+    table += k + ": " + std::to_string(n.first) + " job(s), " + std::to_string(n.second) + " same\n";
+  }
+  table += std::to_string(jobs.size()) + " jobs, " + std::to_string(processes) + " processes compared, " +
+           std::to_string(different) + " different (" + std::to_string(argv) + " with another argv), " +
+           std::to_string(same) + " jobs the same";
+  WARN(table);
+  SUCCEED();
+}

@@ -208,6 +208,15 @@ Verdict rehearse(std::vector<json> resources, const config::Config& cfg, const s
     }
     if (bl != al) {
       same = false;
+      ++v.processes_different;
+      auto argv_lines = [](const std::vector<std::string>& ls) {
+        std::vector<std::string> out;
+        for (const auto& l : ls) {
+          if (l.find(" argv: ") != std::string::npos) out.push_back(l);
+        }
+        return out;
+      };
+      if (argv_lines(bl) != argv_lines(al)) ++v.argv_different;
       report += "process " + id + " (- Batch AI, + AML):\n" + line_diff(bl, al);
       if (a != aml_runs.end() && !a->second.outcome.output.empty()) {
         const std::string& out = a->second.outcome.output;

@@ -16,6 +16,8 @@ struct Verdict {
   bool same = false;           // every process saw the same argv and variables; preparation once per node
   int nodes = 0;
   int processes = 0;           // processes compared (union of both sides' process ids)
+  int processes_different = 0; // of which saw something different
+  int argv_different = 0;      // of which called their programs with a different argv
   std::string aml_command;     // the translated command, as the report shows it
   std::string report;          // readable: what differs, per process
 };
