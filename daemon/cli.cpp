@@ -17,7 +17,8 @@ std::string usage_text() {
          "  bai2aml run     --config FILE [--progress auto|tty|plain]   the daemon (foreground; systemd Type=notify)\n"
          "  bai2aml status  --config FILE [--json]      the state of the migration, from the database\n"
          "  bai2aml inventory export --config FILE --out FILE   write the Batch AI inventory as an emulator seed file\n"
-         "  bai2aml report  --config FILE [--format markdown|json]   the migration report\n"
+         "  bai2aml report  --config FILE [--format markdown|json|html] [--out FILE]   the migration report (html: one self-contained file)\n"
+         "  bai2aml history --config FILE ID [--json]   one resource's story: writes, findings, state changes\n"
          "  bai2aml --version\n"
          "exit codes: 0 success (apply: converged), 1 runtime failure, 2 invalid usage or config, 3 apply timed out\n";
 }
@@ -33,22 +34,29 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
     ++i;
     cl.command = "inventory-export";
   }
-  static const std::vector<std::string> commands = {"check-config", "plan", "apply", "run", "status", "inventory-export", "report"};
+  static const std::vector<std::string> commands = {"check-config", "plan", "apply", "run", "status", "inventory-export", "report",
+                                                   "history"};
   bool known = false;
   for (const auto& c : commands) known = known || c == cl.command;
   if (!known) return UsageError{"unknown command \"" + cl.command + "\""};
 
   auto allowed = [&](const std::string& flag) {
     if (flag == "--config") return true;
-    if (flag == "--json") return cl.command == "plan" || cl.command == "status";
+    if (flag == "--json") return cl.command == "plan" || cl.command == "status" || cl.command == "history";
     if (flag == "--timeout") return cl.command == "apply";
     if (flag == "--progress") return cl.command == "apply" || cl.command == "run";
-    if (flag == "--out") return cl.command == "inventory-export";
+    if (flag == "--out") return cl.command == "inventory-export" || cl.command == "report";
     if (flag == "--format") return cl.command == "report";
     return false;
   };
   for (; i < args.size(); ++i) {
     std::string flag = args[i], value;
+    if (cl.command == "history" && flag.rfind("--", 0) != 0) {
+      if (!cl.resource_id.empty()) return UsageError{"history takes one resource id, not \"" + cl.resource_id + "\" and \"" + flag + "\""};
+      if (flag.empty()) return UsageError{"history: the resource id is empty"};
+      cl.resource_id = flag;
+      continue;
+    }
     bool has_inline_value = false;
     if (auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
       value = flag.substr(eq + 1);
@@ -70,7 +78,8 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
     } else if (flag == "--out") {
       cl.out = value;
     } else if (flag == "--format") {
-      if (value != "markdown" && value != "json") return UsageError{"--format \"" + value + "\" is not one of markdown, json"};
+      if (value != "markdown" && value != "json" && value != "html")
+        return UsageError{"--format \"" + value + "\" is not one of markdown, json, html"};
       cl.format = value;
     } else if (flag == "--progress") {
       if (value != "auto" && value != "tty" && value != "plain")
@@ -89,6 +98,8 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
   }
   if (cl.config_path.empty()) return UsageError{cl.command + " needs --config FILE"};
   if (cl.command == "inventory-export" && cl.out.empty()) return UsageError{"inventory export needs --out FILE"};
+  if (cl.command == "history" && cl.resource_id.empty())
+    return UsageError{"history needs the ARM id of a Batch AI or AML resource"};
   return cl;
 }
 
@@ -115,6 +126,7 @@ int run_cli(int argc, const char* const* argv) {
     if (cl.command == "status") return commands::status(cl);
     if (cl.command == "inventory-export") return commands::inventory_export(cl);
     if (cl.command == "report") return commands::report(cl);
+    if (cl.command == "history") return commands::history(cl);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bai2aml %s: %s\n", cl.command.c_str(), e.what());
     return kExitRuntimeFailure;

@@ -15,13 +15,14 @@ enum ExitCode : int {
 };
 
 struct CommandLine {
-  std::string command;  // check-config, plan, apply, run, status, inventory-export, report
+  std::string command;  // check-config, plan, apply, run, status, inventory-export, report, history
   std::string config_path;
   bool json = false;
   std::optional<int> timeout_seconds;
-  std::string out;                  // inventory export
-  std::string format = "markdown";  // report
+  std::string out;                  // inventory export, report (optional)
+  std::string format = "markdown";  // report: markdown, json, html
   std::string progress = "auto";     // apply, run: auto (a status line when stdout is a terminal), tty, plain
+  std::string resource_id;          // history
 };
 
 struct UsageError {

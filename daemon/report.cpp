@@ -1,5 +1,6 @@
 #include "daemon/report.hpp"
 
+#include "daemon/store_status.hpp"
 #include "reconcile/source_retirement.hpp"
 #include "translate/batchai_id.hpp"
 
@@ -44,7 +45,36 @@ std::string outcome_of(const ReportEntry& e) {
   return e.findings.empty() ? "migrated" : "migrated-with-findings";
 }
 
+std::string job_command(const nlohmann::json& body) {
+  const auto p = body.find("properties");
+  if (p == body.end() || !p->is_object()) return "";
+  const auto c = p->find("command");
+  return c != p->end() && c->is_string() ? c->get<std::string>() : "";
+}
+
+// Passes kept for the chart: enough to draw its shape, few enough to keep the report small.
+constexpr std::size_t kMaxProgressPoints = 400;
+
+std::vector<ReportProgressPoint> progress_of(const std::vector<state::CycleRecord>& cycles) {
+  std::vector<ReportProgressPoint> all;
+  for (const auto& c : cycles) {
+    if (!c.states) continue;
+    std::string at = c.started_at;
+    if (auto t = parse_rfc3339(c.started_at)) at = format_rfc3339(*t + std::chrono::milliseconds(c.duration_ms));
+    all.push_back({at, c.states->in_sync, c.states->pending, c.states->blocked, c.states->failed, c.states->retired});
+  }
+  if (all.size() <= kMaxProgressPoints) return all;
+  std::vector<ReportProgressPoint> kept;  // evenly spaced, always with the first and the last
+  for (std::size_t i = 0; i < kMaxProgressPoints; ++i)
+    kept.push_back(all[i * (all.size() - 1) / (kMaxProgressPoints - 1)]);
+  return kept;
+}
+
 }  // namespace
+
+std::string report_workspace_of(const ReportEntry& e) {
+  return translate::workspace_id_of(translate::parse_batchai_id(e.source_id));
+}
 
 ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoint now) {
   ReportData d;
@@ -55,6 +85,8 @@ ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoi
   const auto src = store.source_status();
   d.source_mode = src.mode;
   d.source_fetched_at = src.fetched_at.value_or("");
+  if (auto p = snapshot_from_store(store, cfg, now).projected_completion) d.projected_completion = format_rfc3339(*p);
+  d.progress = progress_of(store.cycles());
 
   std::map<std::string, ReportEntry> entries;  // lower source id -> entry
   std::map<std::string, int> jobs_per_experiment;
@@ -74,15 +106,27 @@ ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoi
 
   std::map<std::string, state::ResourceStatus> status_of;
   for (const auto& s : store.statuses()) status_of[lower(s.id)] = s;
+  std::map<std::string, state::LastWrite> last_write;
+  for (auto& w : store.last_writes()) last_write[lower(w.resource_id)] = std::move(w);
   for (const auto& rec : store.desired()) {
     auto it = entries.find(lower(rec.resource.source_id));
     if (it == entries.end()) continue;
-    ReportCounterpart c{rec.resource.id, translate::to_string(rec.resource.kind), "pending", ""};
+    ReportCounterpart c;
+    c.id = rec.resource.id;
+    c.kind = translate::to_string(rec.resource.kind);
+    c.state = "pending";
     if (auto s = status_of.find(lower(rec.resource.id)); s != status_of.end()) {
       c.state = s->second.state;
       c.reason = s->second.reason;
     }
-    it->second.counterparts.push_back(c);
+    if (auto w = last_write.find(lower(rec.resource.id)); w != last_write.end()) {
+      c.write_action = w->second.action;
+      c.write_state = w->second.state;
+      c.write_at = w->second.at;
+      c.write_request_id = w->second.request_id;
+    }
+    if (rec.resource.kind == translate::Kind::Job) c.command = job_command(rec.resource.body);
+    it->second.counterparts.push_back(std::move(c));
   }
   // What bai2aml retired from Batch AI itself; a deleted workspace took everything under it along.
   for (const auto& [phase, verb] : {std::pair{reconcile::kRetireSourcePhase, "deleted"},
@@ -123,7 +167,13 @@ nlohmann::json report_to_json(const ReportData& d) {
                         {"cutoff", d.cutoff},
                         {"seconds_to_cutoff", d.seconds_to_cutoff},
                         {"source", {{"mode", d.source_mode}, {"fetched_at", d.source_fetched_at}}},
+                        {"projected_completion", d.projected_completion.empty() ? nlohmann::json(nullptr)
+                                                                                : nlohmann::json(d.projected_completion)},
+                        {"progress", nlohmann::json::array()},
                         {"resources", nlohmann::json::array()}};
+  for (const auto& p : d.progress)
+    out["progress"].push_back({{"at", p.at}, {"in_sync", p.in_sync}, {"pending", p.pending}, {"blocked", p.blocked},
+                               {"failed", p.failed}, {"retired", p.retired}});
   std::map<std::string, int> outcomes;
   for (const auto& e : d.entries) {
     ++outcomes[e.outcome];
@@ -131,8 +181,14 @@ nlohmann::json report_to_json(const ReportData& d) {
                         {"aml", nlohmann::json::array()}, {"findings", nlohmann::json::array()}};
     if (!e.retired_action.empty())
       j["batch_ai"] = {{"retired", e.retired_action}, {"state", e.retired_state}, {"at", e.retired_at}};
-    for (const auto& c : e.counterparts)
-      j["aml"].push_back({{"id", c.id}, {"kind", c.kind}, {"state", c.state}, {"reason", c.reason}});
+    for (const auto& c : e.counterparts) {
+      nlohmann::json a = {{"id", c.id}, {"kind", c.kind}, {"state", c.state}, {"reason", c.reason}};
+      if (!c.write_action.empty())
+        a["last_write"] = {{"action", c.write_action}, {"state", c.write_state}, {"at", c.write_at},
+                           {"request_id", c.write_request_id}};
+      if (c.kind == "job") a["command"] = c.command;
+      j["aml"].push_back(std::move(a));
+    }
     for (const auto& f : e.findings)
       j["findings"].push_back({{"code", f.code}, {"severity", translate::to_string(f.severity)}, {"message", f.message},
                                {"remedy", f.remedy}});

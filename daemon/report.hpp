@@ -18,6 +18,15 @@ struct ReportCounterpart {
   std::string kind;   // workspace, compute, datastore, ...
   std::string state;  // in_sync, pending, failed, blocked, retired
   std::string reason;
+  // The latest journalled write to it ("" when none): action, journal state, when, ARM request id.
+  std::string write_action, write_state, write_at, write_request_id;
+  std::string command;  // jobs: the command AML runs (from the desired job body)
+};
+
+// The resource states at the end of one recorded pass (the progress chart).
+struct ReportProgressPoint {
+  std::string at;  // when the pass ended
+  std::int64_t in_sync = 0, pending = 0, blocked = 0, failed = 0, retired = 0;
 };
 
 struct ReportEntry {
@@ -39,8 +48,13 @@ struct ReportData {
   std::string countdown;
   std::string source_mode;
   std::string source_fetched_at;
+  std::string projected_completion;  // "" when there is no projection
+  std::vector<ReportProgressPoint> progress;  // recorded passes that kept their states, oldest first
   std::vector<ReportEntry> entries;  // by source id
 };
+
+// The Batch AI workspace id an entry belongs to ("" for none).
+std::string report_workspace_of(const ReportEntry& e);
 
 ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoint now);
 nlohmann::json report_to_json(const ReportData& data);

@@ -20,7 +20,7 @@ done
 packages=(build-essential cmake pkg-config ca-certificates openssl
   libboost-dev libboost-system-dev libcpprest-dev libssl-dev nlohmann-json3-dev
   libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev catch2 libsystemd-dev systemd
-  python3 python3-jsonschema ccache)
+  python3 python3-jsonschema ccache chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

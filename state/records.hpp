@@ -90,6 +90,11 @@ struct ResourceStatus {
   std::string last_transition_at;
 };
 
+// Resources per state, counted as the status file counts them (DESIGN.md §4.3).
+struct StateCounts {
+  std::int64_t in_sync = 0, pending = 0, blocked = 0, failed = 0, retired = 0;
+};
+
 struct CycleRecord {
   std::int64_t number = 0;
   std::string started_at;
@@ -98,6 +103,36 @@ struct CycleRecord {
   std::int64_t remaining = 0;
   std::int64_t writes = 0;
   std::optional<std::string> error;
+  // The states at the end of the cycle: record_cycle counts them from the database itself;
+  // nullopt for cycles recorded before bai2aml kept them.
+  std::optional<StateCounts> states = std::nullopt;
+};
+
+// A change of one resource's state or reason (status_history, written by triggers).
+struct StatusChange {
+  std::string id;
+  std::string at;
+  std::string state;
+  std::string reason;
+  std::string message;
+};
+
+// A finding appearing ("raised") or going away ("cleared").
+struct FindingEvent {
+  std::string at;
+  std::string event;
+  std::string origin;
+  translate::Finding finding;  // remedy is not kept
+};
+
+// The latest journalled write to one resource, with the ARM request id of its latest answer.
+struct LastWrite {
+  std::string resource_id;
+  std::string action;
+  std::string state;  // the journal state
+  std::string at;     // updated_at
+  std::string request_id;
+  std::optional<std::int64_t> http_status;
 };
 
 }  // namespace bai2aml::state

@@ -42,6 +42,15 @@ void create_private_file(const std::string& path) {
   ::close(fd);
 }
 
+translate::Severity severity_from_string(const std::string& s) {
+  return s == "error" ? translate::Severity::Error : s == "warning" ? translate::Severity::Warning : translate::Severity::Info;
+}
+
+std::string lower_ascii(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
 // Secrets never reach the database, even when a snapshot file or a response carried them.
 json scrub_for_storage(const json& resource) { return translate::scrub_secrets(resource); }
 
@@ -209,15 +218,41 @@ void Store::replace_findings(const std::string& origin, const std::vector<transl
       st.bind(1, origin);
       while (st.step()) first_seen[key(st.text(0), st.text(1), st.text(2))] = st.text(3);
     }
+    // What appears or goes away is kept as an event, for `bai2aml history`.
+    std::map<std::string, translate::Finding> cleared;
+    {
+      auto st = db_->prepare("SELECT source_id, code, severity, message FROM findings WHERE origin = ?");
+      st.bind(1, origin);
+      while (st.step()) {
+        translate::Finding f;
+        f.source_id = st.text(0);
+        f.code = st.text(1);
+        f.severity = severity_from_string(st.text(2));
+        f.message = st.text(3);
+        cleared[key(f.source_id, f.code, f.message)] = f;
+      }
+    }
+    auto event = db_->prepare("INSERT INTO finding_events (at, event, origin, source_id, code, severity, message) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    auto record = [&](const char* what, const translate::Finding& f) {
+      event.bind(1, at).bind(2, std::string(what)).bind(3, origin).bind(4, f.source_id).bind(5, f.code)
+          .bind(6, translate::to_string(f.severity)).bind(7, f.message).run();
+      event.reset();
+    };
     db_->prepare("DELETE FROM findings WHERE origin = ?").bind(1, origin).run();
     auto ins = db_->prepare("INSERT OR IGNORE INTO findings (origin, source_id, code, severity, message, remedy, first_seen) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
     for (const auto& f : findings) {
-      auto it = first_seen.find(key(f.source_id, f.code, f.message));
+      const auto k = key(f.source_id, f.code, f.message);
+      auto it = first_seen.find(k);
       ins.bind(1, origin).bind(2, f.source_id).bind(3, f.code).bind(4, translate::to_string(f.severity))
           .bind(5, f.message).bind(6, f.remedy).bind(7, it == first_seen.end() ? at : it->second).run();
       ins.reset();
+      if (it == first_seen.end() && db_->changes() == 1) record("raised", f);
+      first_seen.emplace(k, at);  // a duplicate in `findings` is one finding
+      cleared.erase(k);
     }
+    for (const auto& [k, f] : cleared) record("cleared", f);
   });
 }
 
@@ -230,10 +265,7 @@ std::vector<StoredFinding> Store::findings() {
     f.origin = st.text(0);
     f.finding.source_id = st.text(1);
     f.finding.code = st.text(2);
-    const std::string sev = st.text(3);
-    f.finding.severity = sev == "error" ? translate::Severity::Error
-                         : sev == "warning" ? translate::Severity::Warning
-                                            : translate::Severity::Info;
+    f.finding.severity = severity_from_string(st.text(3));
     f.finding.message = st.text(4);
     f.finding.remedy = st.text(5);
     f.first_seen = st.text(6);
@@ -396,18 +428,50 @@ std::vector<ResourceStatus> Store::statuses() {
 // ---- cycles ----------------------------------------------------------------------------------
 
 namespace {
-const char* kCycleColumns = "number, started_at, duration_ms, phase, remaining, writes, error";
+const char* kCycleColumns = "number, started_at, duration_ms, phase, remaining, writes, error, in_sync, pending, blocked, "
+                            "failed, retired";
 CycleRecord read_cycle(detail::Statement& st) {
-  return {st.integer(0), st.text(1), st.integer(2), st.text(3), st.integer(4), st.integer(5), st.optional_text(6)};
+  CycleRecord c{st.integer(0), st.text(1), st.integer(2), st.text(3), st.integer(4), st.integer(5), st.optional_text(6)};
+  if (!st.is_null(7)) c.states = StateCounts{st.integer(7), st.integer(8), st.integer(9), st.integer(10), st.integer(11)};
+  return c;
 }
 }  // namespace
 
+// Counted as daemon/store_status counts them: every desired resource once, in its status row's state
+// (pending without one), plus the retired resources that are no longer desired.
+StateCounts Store::state_counts() {
+  StateCounts n;
+  auto st = db_->prepare(
+      "SELECT COALESCE(s.state, 'pending'), COUNT(*) FROM desired d LEFT JOIN resource_status s ON s.id = d.id "
+      "GROUP BY 1 UNION ALL SELECT 'retired', COUNT(*) FROM resource_status s "
+      "WHERE s.state = 'retired' AND NOT EXISTS (SELECT 1 FROM desired d WHERE d.id = s.id)");
+  while (st.step()) {
+    const std::string state = st.text(0);
+    const std::int64_t count = st.integer(1);
+    if (state == "in_sync") n.in_sync += count;
+    else if (state == "blocked") n.blocked += count;
+    else if (state == "failed") n.failed += count;
+    else if (state == "retired") n.retired += count;
+    else n.pending += count;
+  }
+  return n;
+}
+
 void Store::record_cycle(const CycleRecord& c) {
-  db_->prepare("INSERT OR REPLACE INTO cycles (number, started_at, duration_ms, phase, remaining, writes, error) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?)")
+  const StateCounts n = state_counts();
+  db_->prepare("INSERT OR REPLACE INTO cycles (number, started_at, duration_ms, phase, remaining, writes, error, "
+               "in_sync, pending, blocked, failed, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, c.number).bind(2, c.started_at).bind(3, c.duration_ms).bind(4, c.phase).bind(5, c.remaining)
       .bind(6, c.writes).bind_optional(7, c.error)
+      .bind(8, n.in_sync).bind(9, n.pending).bind(10, n.blocked).bind(11, n.failed).bind(12, n.retired)
       .run();
+}
+
+std::vector<CycleRecord> Store::cycles() {
+  std::vector<CycleRecord> out;
+  auto st = db_->prepare((std::string("SELECT ") + kCycleColumns + " FROM cycles ORDER BY number").c_str());
+  while (st.step()) out.push_back(read_cycle(st));
+  return out;
 }
 
 std::optional<CycleRecord> Store::last_cycle() {
@@ -429,6 +493,62 @@ std::optional<CycleRecord> Store::last_converged_cycle() {
                           " FROM cycles WHERE phase = 'converged' ORDER BY number DESC LIMIT 1").c_str());
   if (!st.step()) return std::nullopt;
   return read_cycle(st);
+}
+
+// ---- history ---------------------------------------------------------------------------------
+
+std::vector<StatusChange> Store::status_history(const std::string& id) {
+  std::vector<StatusChange> out;
+  auto st = db_->prepare("SELECT id, at, state, reason, message FROM status_history WHERE id = ? ORDER BY seq");
+  st.bind(1, id);
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+  return out;
+}
+
+std::vector<FindingEvent> Store::finding_events(const std::string& source_id) {
+  std::vector<FindingEvent> out;
+  auto st = db_->prepare("SELECT at, event, origin, source_id, code, severity, message FROM finding_events "
+                         "WHERE source_id = ? ORDER BY seq");
+  st.bind(1, source_id);
+  while (st.step()) {
+    FindingEvent e;
+    e.at = st.text(0);
+    e.event = st.text(1);
+    e.origin = st.text(2);
+    e.finding.source_id = st.text(3);
+    e.finding.code = st.text(4);
+    e.finding.severity = severity_from_string(st.text(5));
+    e.finding.message = st.text(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<AuditRecord> Store::audit_for(const std::string& resource_id) {
+  std::vector<AuditRecord> out;
+  for (auto& r : audit_log())
+    if (lower_ascii(r.resource_id) == lower_ascii(resource_id)) out.push_back(std::move(r));
+  return out;
+}
+
+std::vector<LastWrite> Store::last_writes() {
+  std::map<std::int64_t, std::string> request_id;  // op_id -> the latest answer's request id
+  {
+    auto st = db_->prepare("SELECT op_id, client_request_id FROM audit_log WHERE op_id IS NOT NULL ORDER BY seq");
+    while (st.step()) request_id[st.integer(0)] = st.text(1);
+  }
+  std::vector<LastWrite> out;
+  auto st = db_->prepare("SELECT o.op_id, o.resource_id, o.action, o.state, o.updated_at, o.http_status, o.client_request_id "
+                         "FROM operations o JOIN (SELECT MAX(op_id) AS op_id FROM operations GROUP BY lower(resource_id)) m "
+                         "ON m.op_id = o.op_id ORDER BY o.resource_id");
+  while (st.step()) {
+    LastWrite w{st.text(1), st.text(2), st.text(3), st.text(4), "", std::nullopt};
+    if (!st.is_null(5)) w.http_status = st.integer(5);
+    auto it = request_id.find(st.integer(0));
+    w.request_id = it != request_id.end() ? it->second : st.text(6);
+    out.push_back(std::move(w));
+  }
+  return out;
 }
 
 }  // namespace bai2aml::state

@@ -62,10 +62,19 @@ class Store {
   void put_status(const ResourceStatus& status);
   std::vector<ResourceStatus> statuses();
 
+  // Records the cycle with the resource states at its end (state_counts()).
   void record_cycle(const CycleRecord& cycle);
+  StateCounts state_counts();
+  std::vector<CycleRecord> cycles();  // oldest first
   std::optional<CycleRecord> last_cycle();
   std::vector<CycleRecord> recent_cycles(int limit);  // newest first
   std::optional<CycleRecord> last_converged_cycle();
+
+  // History, for `bai2aml history` and the report.
+  std::vector<StatusChange> status_history(const std::string& id);          // oldest first
+  std::vector<FindingEvent> finding_events(const std::string& source_id);   // oldest first
+  std::vector<AuditRecord> audit_for(const std::string& resource_id);       // oldest first
+  std::vector<LastWrite> last_writes();                                     // one per resource
 
   // Runs fn in one transaction (BEGIN IMMEDIATE); nested calls join the outer transaction.
   template <class F>

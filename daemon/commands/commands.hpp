@@ -12,5 +12,6 @@ int run(const CommandLine& cl);
 int status(const CommandLine& cl);
 int inventory_export(const CommandLine& cl);
 int report(const CommandLine& cl);
+int history(const CommandLine& cl);
 
 }  // namespace bai2aml::daemon::commands

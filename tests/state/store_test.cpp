@@ -220,3 +220,116 @@ TEST_CASE("cycles are recorded and read back newest first") {
   CHECK(recent[0].number == 3);
   CHECK(recent[1].number == 2);
 }
+
+TEST_CASE("every change of a resource's state or reason is kept in status_history") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  state::ResourceStatus s{kAml, "workspace", "pending", "Waiting", "", "h1", 0, std::nullopt, "2026-01-01T00:00:00Z"};
+  store->put_status(s);
+  s.message = "still waiting";  // same state and reason: not a change
+  s.last_transition_at = "2026-01-01T00:01:00Z";
+  store->put_status(s);
+  s.state = "in_sync";
+  s.reason = "Succeeded";
+  s.message = "";
+  s.last_transition_at = "2026-01-01T00:02:00Z";
+  store->put_status(s);
+  s.state = "failed";
+  s.reason = "QuotaExceeded";
+  s.message = "no cores";
+  s.last_transition_at = "2026-01-01T00:03:00Z";
+  store->put_status(s);
+  const auto h = store->status_history(kAml + "/");  // an unknown id
+  CHECK(h.empty());
+  const auto all = store->status_history(kAml);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].state == "pending");
+  CHECK(all[0].at == "2026-01-01T00:00:00Z");
+  CHECK(all[1].state == "in_sync");
+  CHECK(all[1].at == "2026-01-01T00:02:00Z");
+  CHECK(all[2].reason == "QuotaExceeded");
+  CHECK(all[2].message == "no cores");
+}
+
+TEST_CASE("findings raised and cleared are kept as events") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  const translate::Finding nfs{"nfs-file-server", translate::Severity::Error, kWs + "/fileServers/fs", "NFS", "mount it"};
+  const translate::Finding drift{"drift-corrected", translate::Severity::Info, kWs + "/clusters/c1", "changed", "none"};
+  store->replace_findings("translate", {nfs});
+  store->replace_findings("translate", {nfs, nfs});  // kept (and a duplicate): no event
+  store->replace_findings("reconcile", {drift});
+  store->replace_findings("reconcile", {});
+  store->replace_findings("translate", {});
+  const auto fs = store->finding_events(kWs + "/FILESERVERS/fs");
+  REQUIRE(fs.size() == 2);
+  CHECK(fs[0].event == "raised");
+  CHECK(fs[0].finding.code == "nfs-file-server");
+  CHECK(fs[0].finding.severity == translate::Severity::Error);
+  CHECK(fs[1].event == "cleared");
+  const auto c1 = store->finding_events(kWs + "/clusters/c1");
+  REQUIRE(c1.size() == 2);
+  CHECK(c1[0].origin == "reconcile");
+  CHECK(c1[1].event == "cleared");
+}
+
+TEST_CASE("a cycle records the resource states at its end") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  translate::DesiredResource ws{translate::Kind::Workspace, kAml, kWs, {{"location", "eastus"}}, {}};
+  translate::DesiredResource c1{translate::Kind::Compute, kAml + "/computes/c1", kWs + "/clusters/c1", json::object(), {kAml}};
+  translate::DesiredResource c2{translate::Kind::Compute, kAml + "/computes/c2", kWs + "/clusters/c2", json::object(), {kAml}};
+  store->replace_desired({ws, c1, c2});
+  store->put_status({kAml, "workspace", "in_sync", "Succeeded", "", "", 0, std::nullopt, ""});
+  store->put_status({kAml + "/computes/c1", "compute", "blocked", "Blocked", "", "", 0, std::nullopt, ""});
+  store->put_status({kAml + "/computes/old", "compute", "retired", "Pruned", "", "", 0, std::nullopt, ""});
+  store->record_cycle({1, "2026-01-01T00:00:00Z", 1200, "converging", 1, 3, std::nullopt});
+  const auto all = store->cycles();
+  REQUIRE(all.size() == 1);
+  REQUIRE(all[0].states);
+  CHECK(all[0].states->in_sync == 1);
+  CHECK(all[0].states->blocked == 1);
+  CHECK(all[0].states->pending == 1);  // c2 has no status row yet
+  CHECK(all[0].states->failed == 0);
+  CHECK(all[0].states->retired == 1);
+}
+
+TEST_CASE("last_writes gives each resource's latest journalled write with its ARM request id") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  state::Operation op;
+  op.resource_id = kAml + "/computes/c1";
+  op.action = "create";
+  op.method = "PUT";
+  op.url = "u";
+  op.body_hash = "h";
+  op.client_request_id = "client-1";
+  const auto first = store->journal_intent(op);
+  store->journal_finished(first, "succeeded", 200, std::nullopt, std::nullopt);
+  op.action = "update";
+  op.method = "PATCH";
+  op.resource_id = kAml + "/COMPUTES/c1";
+  const auto second = store->journal_intent(op);
+  state::AuditRecord r;
+  r.op_id = second;
+  r.resource_id = op.resource_id;
+  r.method = "PATCH";
+  r.url = "u";
+  r.body_hash = "h";
+  r.client_request_id = "arm-request-2";
+  r.outcome = "succeeded";
+  store->append_audit(r);
+  store->journal_finished(second, "succeeded", 200, std::nullopt, std::nullopt);
+  op.resource_id = kAml;
+  op.action = "create";
+  store->journal_intent(op);  // never answered: its own client request id
+  const auto w = store->last_writes();
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].resource_id == kAml);
+  CHECK(w[0].state == "intent");
+  CHECK(w[0].request_id == "client-1");
+  CHECK(w[1].action == "update");
+  CHECK(w[1].request_id == "arm-request-2");
+  CHECK(w[1].http_status == 200);
+  CHECK(store->audit_for(kAml + "/computes/C1").size() == 1);
+}

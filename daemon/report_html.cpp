@@ -1,0 +1,525 @@
+#include "daemon/report_html.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "daemon/cutoff.hpp"
+#include "daemon/html_text.hpp"
+#include "daemon/report_svg.hpp"
+#include "state/content_hash.hpp"
+#include "translate/batchai_id.hpp"
+
+namespace bai2aml::daemon {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The script: full ids on hover (rebuilt from the section's prefixes), a click copies one, a link to
+// a row inside a collapsed page opens it. Allowed by its hash in the Content-Security-Policy, so no
+// other script (an escaping mistake included) could run.
+constexpr const char* kScript = R"JS((function () {
+  var BAI = {'cluster': 'clusters/', 'file server': 'fileServers/', 'experiment': 'experiments/'};
+  var AML = {'compute': 'computes/', 'datastore': 'datastores/', 'job': 'jobs/', 'environment': 'environments/'};
+  function derived(el, aml) {
+    var kind = el.nextElementSibling ? el.nextElementSibling.textContent : '', name = el.textContent;
+    if (aml) return (AML[kind] || '') + name;
+    if (kind === 'job') { var i = name.indexOf('/'); return 'experiments/' + name.slice(0, i) + '/jobs/' + name.slice(i + 1); }
+    return (BAI[kind] || '') + name;
+  }
+  function full(el) {
+    var aml = el.tagName === 'U', s = el.closest('[data-bp]');
+    var id = el.getAttribute('data-id');
+    if (id === null) id = derived(el, aml);
+    return (s ? s.getAttribute(aml ? 'data-ap' : 'data-bp') : '') + id;
+  }
+  function nameAt(e) { return e.target.closest ? e.target.closest('td > b, td > u') : null; }
+  document.addEventListener('mouseover', function (e) {
+    var el = nameAt(e);
+    if (el && !el.title) el.title = full(el) + '\n(click to copy)';
+  });
+  document.addEventListener('click', function (e) {
+    var el = nameAt(e);
+    if (!el) return;
+    var text = full(el);
+    var done = function () { el.classList.add('copied'); setTimeout(function () { el.classList.remove('copied'); }, 900); };
+    if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, function () {}); return; }
+    var t = document.createElement('textarea');
+    t.value = text; document.body.appendChild(t); t.select();
+    try { document.execCommand('copy'); done(); } catch (x) {}
+    document.body.removeChild(t);
+  });
+  function reveal() {
+    var el = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+    if (!el) return;
+    for (var p = el; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
+    el.scrollIntoView();
+  }
+  window.addEventListener('hashchange', reveal);
+  reveal();
+})();)JS";
+
+constexpr const char* kStyle = R"CSS(
+:root{--in_sync:#2e7d32;--pending:#90a4ae;--blocked:#f9a825;--failed:#c62828;--retired:#6a1b9a}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1b1f23;background:#f6f8fa}
+header,section,nav,footer{max-width:1200px;margin:0 auto;padding:0 24px}
+header{padding-top:20px}h1{font-size:24px;margin:0 0 12px}h2{font-size:19px;margin:28px 0 10px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+h3{font-size:16px;margin:22px 0 6px}
+.facts{display:flex;flex-wrap:wrap;gap:12px}.fact{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 14px;min-width:200px}
+.fact .label{display:block;color:#57606a;font-size:12px;text-transform:uppercase;letter-spacing:.04em}.fact b{display:block;font-size:18px}
+.fact.late b,.late{color:var(--failed)}
+nav{margin-top:14px}nav a{margin-right:14px}
+.chips span{display:inline-block;margin:8px 8px 0 0;padding:2px 8px;border-radius:10px;color:#fff;font-size:13px}
+.chips .st-pending{color:#1b1f23}
+.st-in_sync{fill:var(--in_sync);background:var(--in_sync)}.st-pending{fill:var(--pending);background:var(--pending)}
+.st-blocked{fill:var(--blocked);background:var(--blocked)}.st-failed{fill:var(--failed);background:var(--failed)}
+.st-retired{fill:var(--retired);background:var(--retired)}
+svg.chart{width:100%;height:auto;background:#fff;border:1px solid #d0d7de;border-radius:6px}
+svg.chart .grid{stroke:#eaeef2}svg.chart .axis{font-size:12px;fill:#57606a}
+svg.chart .cutoff line{stroke:var(--failed);stroke-width:2;stroke-dasharray:6 4}svg.chart .cutoff text{fill:var(--failed);font-size:12px}
+svg.bar{width:100%;height:18px;display:block;background:#eaeef2;border-radius:3px}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f0f3f6;font-weight:600}table.ws td:first-child{width:22%}table.ws td.n{width:30%;font-size:12px;color:#57606a}
+td>b,td>u{cursor:copy;border-bottom:1px dotted #8c959f;font-weight:normal;text-decoration:none}.copied{background:#dafbe1}
+table.res i:not(.s){font-style:normal;color:#57606a;font-size:12px}pre.p::before{content:"\2026prologue\2026\A";color:#8c959f}
+i.s{font-style:normal;padding:0 6px;border-radius:8px;color:#fff;font-size:12px;white-space:nowrap}i.s.st-pending{color:#1b1f23}
+.k{color:#57606a;font-size:12px}.w{font-size:12px;color:#57606a;white-space:nowrap}
+code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre.cmd{margin:4px 0 0;white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:4px}
+details{margin:6px 0}summary{cursor:pointer}details.finding{background:#fff;border:1px solid #d0d7de;border-left:4px solid var(--pending);border-radius:4px;padding:6px 10px}
+details.sev-error{border-left-color:var(--failed)}details.sev-warning{border-left-color:var(--blocked)}
+.sev{font-weight:600;text-transform:uppercase;font-size:12px}.remedy{background:#f6f8fa;padding:6px 8px;border-radius:4px}
+p.on{margin:2px 0 10px 16px;font-size:13px}.prefix{font-size:12px;color:#57606a;word-break:break-all}footer{color:#57606a;font-size:12px;padding:24px}
+)CSS";
+
+// CSP hashes are base64 of the raw SHA-256.
+std::string base64_of_hex(const std::string& hex) {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string bytes;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? alphabet[(v >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? alphabet[v & 63] : '=';
+  }
+  return out;
+}
+
+// Where an entry stands, for the workspace bars and the header: retired from Batch AI, else the
+// least advanced state of its AML counterparts; not-migratable counts as blocked. "" for what has no
+// AML side to migrate (experiments, finished jobs, resources that needed nothing).
+std::string entry_state(const ReportEntry& e) {
+  if (!e.retired_action.empty()) return "retired";
+  if (e.outcome == "history") return "";
+  if (e.counterparts.empty()) return e.outcome == "not-migratable" ? "blocked" : "";
+  int worst = -1;
+  static const std::vector<std::string> order = {"in_sync", "retired", "pending", "blocked", "failed"};
+  for (const auto& c : e.counterparts) {
+    const auto it = std::find(order.begin(), order.end(), c.state);
+    worst = std::max(worst, it == order.end() ? 2 : static_cast<int>(it - order.begin()));
+  }
+  return order[static_cast<std::size_t>(worst)];
+}
+
+std::size_t state_index(const std::string& state) {
+  for (std::size_t i = 0; i < kChartStates.size(); ++i)
+    if (state == kChartStates[i].name) return i;
+  return 1;  // pending
+}
+
+std::string state_chip(const std::string& state) {
+  const std::string known = kChartStates[state_index(state)].name;
+  const std::string label = state == known ? kChartStates[state_index(state)].label : html_escape(state);
+  return "<i class=\"s st-" + known + "\">" + label + "</i>";
+}
+
+std::string last_segment(const std::string& id) {
+  const auto cut = id.find_last_not_of('/');
+  if (cut == std::string::npos) return id;
+  const auto slash = id.rfind('/', cut);
+  return id.substr(slash == std::string::npos ? 0 : slash + 1, cut - (slash == std::string::npos ? 0 : slash + 1) + 1);
+}
+
+// The Batch AI name a person knows a resource by: experiment/job for jobs.
+std::string short_source_name(const ReportEntry& e) {
+  const auto p = translate::parse_batchai_id(e.source_id);
+  if (p.kind == translate::SourceKind::Job && !p.experiment.empty()) return p.experiment + "/" + p.name;
+  return p.name.empty() ? last_segment(e.source_id) : p.name;
+}
+
+// The longest common prefix of the ids, cut after a '/'.
+std::string common_prefix(const std::vector<const std::string*>& ids) {
+  if (ids.empty()) return "";
+  std::string p = *ids.front();
+  for (const auto* id : ids) {
+    std::size_t n = 0;
+    while (n < p.size() && n < id->size() && p[n] == (*id)[n]) ++n;
+    p.resize(n);
+  }
+  const auto slash = p.rfind('/');
+  return slash == std::string::npos ? "" : p.substr(0, slash + 1);
+}
+
+std::string rel(const std::string& id, const std::string& prefix) {
+  return id.compare(0, prefix.size(), prefix) == 0 ? id.substr(prefix.size()) : id;
+}
+
+// The lines every job command starts with (the runtime prologue, typically), shown once instead of
+// on every job; "" when they share fewer than 80 characters.
+std::string common_command_prologue(const ReportData& d) {
+  const std::string* first = nullptr;
+  std::size_t n = std::string::npos;
+  for (const auto& e : d.entries)
+    for (const auto& c : e.counterparts) {
+      if (c.kind != "job" || e.outcome == "history") continue;
+      if (!first) {
+        first = &c.command;
+        n = c.command.size();
+        continue;
+      }
+      std::size_t k = 0;
+      while (k < n && k < c.command.size() && (*first)[k] == c.command[k]) ++k;
+      n = k;
+    }
+  if (!first || n == std::string::npos) return "";
+  const auto nl = first->rfind('\n', n == 0 ? 0 : n - 1);
+  if (nl == std::string::npos || nl + 1 < 80) return "";
+  return first->substr(0, nl + 1);
+}
+
+// The id relative to its section's prefix that the page's script derives from a name and its kind
+// (the script's BAI and AML tables); a name whose id is derived needs no data-id, which keeps a
+// large page small. Any other spelling (case, a missing segment) keeps its data-id.
+std::string derived_source_rel(const ReportEntry& e, const std::string& name) {
+  if (e.kind == "cluster") return "clusters/" + name;
+  if (e.kind == "file server") return "fileServers/" + name;
+  if (e.kind == "experiment") return "experiments/" + name;
+  if (e.kind == "job") {
+    const auto slash = name.find('/');
+    if (slash != std::string::npos) return "experiments/" + name.substr(0, slash) + "/jobs/" + name.substr(slash + 1);
+  }
+  return "\n";  // never equal to an id
+}
+
+std::string derived_aml_rel(const std::string& kind, const std::string& name) {
+  if (kind == "compute") return "computes/" + name;
+  if (kind == "datastore") return "datastores/" + name;
+  if (kind == "job") return "jobs/" + name;
+  if (kind == "environment") return "environments/" + name;
+  return "\n";
+}
+
+// A name element: <b> for Batch AI, <u> for AML, with data-id only when the script cannot derive it.
+std::string name_element(const char* tag, const std::string& rel_id, const std::string& derived, const std::string& name) {
+  std::string el = std::string("<") + tag;
+  if (rel_id != derived) el += " data-id=\"" + html_escape(rel_id) + "\"";
+  return el + ">" + html_escape(name) + "</" + tag + ">";
+}
+
+struct Workspace {
+  std::string id;     // Batch AI workspace id ("" for entries without one)
+  std::string label;  // its name and resource group
+  std::string anchor;
+  std::vector<const ReportEntry*> entries;  // not history
+  std::vector<const ReportEntry*> finished;
+  StateTotals totals{};
+};
+
+std::vector<Workspace> workspaces_of(const ReportData& d) {
+  std::map<std::string, Workspace> by_key;
+  for (const auto& e : d.entries) {
+    const std::string ws_id = report_workspace_of(e);
+    auto& ws = by_key[lower(ws_id)];
+    if (ws.id.empty() && !ws_id.empty()) {
+      const auto p = translate::parse_batchai_id(ws_id);
+      ws.id = ws_id;
+      ws.label = p.workspace + " (resource group " + p.resource_group + ")";
+    }
+    if (e.outcome == "history") {
+      ws.finished.push_back(&e);
+      continue;
+    }
+    ws.entries.push_back(&e);
+    if (const auto st = entry_state(e); !st.empty()) ++ws.totals[state_index(st)];
+  }
+  std::vector<Workspace> out;
+  for (auto& [key, ws] : by_key) {
+    if (ws.label.empty()) ws.label = "(no workspace)";
+    ws.anchor = "ws-" + std::to_string(out.size() + 1);
+    out.push_back(std::move(ws));
+  }
+  return out;
+}
+
+std::string fact(const std::string& id, const std::string& label, const std::string& value, const std::string& detail,
+                 bool late = false) {
+  return "<div class=\"fact" + std::string(late ? " late" : "") + "\" id=\"" + id + "\"><span class=\"label\">" + label +
+         "</span><b>" + value + "</b><span>" + detail + "</span></div>";
+}
+
+std::string header(const ReportData& d, const StateTotals& totals, std::size_t aml_total) {
+  std::string h = "<header><h1>Batch AI &#8594; Azure Machine Learning migration report</h1><div class=\"facts\">";
+  h += fact("fact-cutoff", "Cutoff", html_escape(d.countdown), html_escape(d.cutoff), d.seconds_to_cutoff < 0);
+  const bool late = !d.projected_completion.empty() && d.projected_completion > d.cutoff;
+  h += fact("fact-projection", "Projected completion",
+            d.projected_completion.empty() ? "not yet known" : html_escape(d.projected_completion),
+            d.projected_completion.empty() ? "needs two passes that made progress"
+                                           : (late ? "after the cutoff" : "before the cutoff"),
+            late);
+  h += fact("fact-source", "Source", html_escape(d.source_mode),
+            d.source_fetched_at.empty() ? "inventory never read" : "inventory read " + html_escape(d.source_fetched_at));
+  h += fact("fact-generated", "Generated", html_escape(d.generated_at), "by bai2aml report");
+  h += "</div><p class=\"chips\" id=\"totals\">" + std::to_string(d.entries.size()) + " Batch AI resources, " +
+       std::to_string(aml_total) + " AML resources desired.<br>";
+  for (std::size_t s = 0; s < kChartStates.size(); ++s)
+    h += "<span class=\"st-" + std::string(kChartStates[s].name) + "\">" + std::to_string(totals[s]) + " " +
+         kChartStates[s].label + "</span>";
+  return h + "</p></header>";
+}
+
+std::string progress_section(const ReportData& d) {
+  std::string s = "<section id=\"progress\"><h2>Progress over time</h2><p>AML resources per state at the end of each "
+                  "recorded pass (" + std::to_string(d.progress.size()) + " shown).</p>";
+  s += progress_chart_svg(d.progress, d.cutoff);
+  return s + "</section>";
+}
+
+std::string workspaces_section(const std::vector<Workspace>& wss) {
+  std::string s = "<section id=\"workspaces\"><h2>Workspaces</h2><p>Batch AI resources per workspace, by the state of "
+                  "their AML counterparts.</p><table class=\"ws\">";
+  for (const auto& ws : wss) {
+    std::string counts;
+    for (std::size_t i = 0; i < kChartStates.size(); ++i)
+      if (ws.totals[i]) counts += (counts.empty() ? "" : ", ") + std::to_string(ws.totals[i]) + " " + kChartStates[i].label;
+    s += "<tr><td><a href=\"#" + ws.anchor + "\">" + html_escape(ws.label) + "</a></td><td>" + stacked_bar_svg(ws.totals) +
+         "</td><td class=\"n\">" + (counts.empty() ? "nothing to migrate" : counts) + "</td></tr>";
+  }
+  if (wss.empty()) s += "<tr><td>No Batch AI workspace in the inventory.</td></tr>";
+  return s + "</table></section>";
+}
+
+struct FindingRef {
+  std::size_t entry;
+  const translate::Finding* finding;
+};
+
+std::string findings_section(const ReportData& d) {
+  // (severity rank, code) -> the findings of that group.
+  std::map<std::pair<int, std::string>, std::vector<FindingRef>> groups;
+  for (std::size_t i = 0; i < d.entries.size(); ++i)
+    for (const auto& f : d.entries[i].findings) groups[{static_cast<int>(f.severity), f.code}].push_back({i, &f});
+  std::size_t total = 0;
+  for (const auto& [k, v] : groups) total += v.size();
+  std::string s = "<section id=\"findings\"><h2>Findings</h2><p>" + std::to_string(total) + " findings in " +
+                  std::to_string(groups.size()) + " groups: what AML cannot carry or what needs a person.</p>";
+  for (const auto& [key, refs] : groups) {
+    const char* sev = translate::to_string(static_cast<translate::Severity>(key.first));
+    std::map<std::string, std::size_t> remedies;  // the group's usual remedy is shown once
+    for (const auto& r : refs) ++remedies[r.finding->remedy];
+    const auto usual = std::max_element(remedies.begin(), remedies.end(),
+                                        [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+    s += "<details class=\"finding sev-" + std::string(sev) + "\" id=\"f-" + html_escape(key.second) + "-" + sev +
+         "\"><summary><span class=\"sev\">" + sev + "</span> <code>" + html_escape(key.second) + "</code> &#215; <b>" +
+         std::to_string(refs.size()) + "</b></summary><p class=\"remedy\">Remedy: " + html_text(usual) + "</p>";
+    // The resources under each distinct message (and remedy, when not the usual one): a message
+    // repeated on a thousand jobs is shown once.
+    std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> by_message;
+    std::vector<std::pair<std::string, std::string>> order;
+    for (const auto& r : refs) {
+      const auto k = std::make_pair(r.finding->message, r.finding->remedy == usual ? std::string() : r.finding->remedy);
+      auto& list = by_message[k];
+      if (list.empty()) order.push_back(k);
+      list.push_back(r.entry);
+    }
+    for (const auto& k : order) {
+      const auto& list = by_message[k];
+      s += "<p>" + html_text(k.first);
+      if (!k.second.empty()) s += " <em>Remedy: " + html_text(k.second) + "</em>";
+      s += "</p>";
+      for (std::size_t page = 0; page < list.size(); page += kReportHtmlPageRows) {
+        const std::size_t end = std::min(list.size(), page + kReportHtmlPageRows);
+        const bool paged = list.size() > kReportHtmlPageRows;
+        if (paged)
+          s += "<details><summary>" + std::to_string(page + 1) + "&#8211;" + std::to_string(end) + " of " +
+               std::to_string(list.size()) + "</summary>";
+        s += "<p class=on>";
+        for (std::size_t i = page; i < end; ++i) {
+          const auto& e = d.entries[list[i]];
+          s += std::string(i == page ? "" : ", ") + "<a href=#r" + std::to_string(list[i]) + ">" +
+               html_escape(short_source_name(e)) + "</a>";
+        }
+        s += "</p>";
+        if (paged) s += "</details>";
+      }
+    }
+    s += "</details>";
+  }
+  if (groups.empty()) s += "<p>None.</p>";
+  return s + "</section>";
+}
+
+// Rows are the bulk of a large report, so their markup is lean: optional end tags omitted, fixed
+// attribute values unquoted (untrusted ones are always quoted), the write's state only when it is
+// not "succeeded".
+std::string write_cell(const ReportCounterpart& c) {
+  if (c.write_action.empty()) return "<td class=w>&#8212;";
+  std::string w = "<td class=w>" + html_escape(c.write_action);
+  if (c.write_state != "succeeded") w += " " + html_escape(c.write_state);
+  w += " " + html_escape(c.write_at);
+  if (!c.write_request_id.empty()) w += " <code>" + html_escape(c.write_request_id) + "</code>";
+  return w;
+}
+
+std::string entry_rows(const ReportData& d, const ReportEntry& e, const std::string& bp, const std::string& ap,
+                       const std::string& prologue) {
+  const std::size_t index = static_cast<std::size_t>(&e - d.entries.data());
+  std::string r = "<tr id=r" + std::to_string(index) + "><td";
+  if (e.counterparts.size() > 1) r += " rowspan=" + std::to_string(e.counterparts.size());
+  const std::string name = short_source_name(e);
+  r += ">" + name_element("b", rel(e.source_id, bp), derived_source_rel(e, name), name) + " <i>" + html_escape(e.kind) +
+       "</i>";
+  if (!e.findings.empty())
+    r += " <i>" + std::to_string(e.findings.size()) + (e.findings.size() == 1 ? " finding</i>" : " findings</i>");
+  if (e.counterparts.empty()) {
+    std::string what = html_escape(e.outcome);
+    if (!e.detail.empty()) what += ": " + html_text(e.detail);
+    return r + "<td colspan=3 class=k>" + what + "\n";
+  }
+  bool first = true;
+  for (const auto& c : e.counterparts) {
+    if (!first) r += "<tr>";
+    first = false;
+    const std::string aml_name = last_segment(c.id);
+    r += "<td>" + name_element("u", rel(c.id, ap), derived_aml_rel(c.kind, aml_name), aml_name) + " <i>" +
+         html_escape(c.kind) + "</i>";
+    if (!c.command.empty()) {
+      const bool shared = !prologue.empty() && c.command.compare(0, prologue.size(), prologue) == 0;
+      r += std::string(shared ? "<pre class=\"cmd p\">" : "<pre class=cmd>") +
+           html_text(shared ? c.command.substr(prologue.size()) : c.command) + "</pre>";
+    }
+    r += "<td>" + state_chip(c.state);
+    if (!c.reason.empty() && c.reason != "Succeeded") r += " <i>" + html_text(c.reason) + "</i>";
+    r += write_cell(c) + "\n";
+  }
+  return r;
+}
+
+std::string resources_section(const ReportData& d, const std::vector<Workspace>& wss) {
+  const std::string prologue = common_command_prologue(d);
+  std::string s = "<section id=\"resources\"><h2>Resources</h2><p>Per Batch AI workspace: each Batch AI resource and its "
+                  "AML counterparts, their state and the last write bai2aml sent (action, journal state, time, ARM "
+                  "request id). Hover a name for its full ARM id; click to copy it.</p>";
+  if (!prologue.empty())
+    s += "<details id=\"prologue\"><summary>Every job's AML command starts with this prologue (shown as "
+         "&#8230;prologue&#8230;)</summary><pre class=\"cmd\">" + html_text(prologue) + "</pre></details>";
+  for (const auto& ws : wss) {
+    const std::string bp = ws.id.empty() ? "" : ws.id + "/";
+    std::vector<std::string> dirs;  // each id as a folder, so the AML workspace's own id shares its prefix
+    for (const auto* e : ws.entries)
+      for (const auto& c : e->counterparts) dirs.push_back(c.id + "/");
+    std::vector<const std::string*> aml_ids;
+    for (const auto& id : dirs) aml_ids.push_back(&id);
+    std::string ap = common_prefix(aml_ids);
+    // Down to the AML workspace (…/workspaces/W/), so that names under it derive their ids.
+    if (const auto w = lower(ap).rfind("/workspaces/"); w != std::string::npos) {
+      const auto next = ap.find('/', w + 12);
+      if (next != std::string::npos) ap.resize(next + 1);
+    }
+    s += "<section id=\"" + ws.anchor + "\" data-bp=\"" + html_escape(bp) + "\" data-ap=\"" + html_escape(ap) + "\"><h3>" +
+         html_escape(ws.label) + "</h3><p class=\"prefix\">Batch AI " + html_escape(ws.id) + "<br>AML " + html_escape(ap) +
+         "&#8230;</p>";
+    const auto& rows = ws.entries;
+    for (std::size_t page = 0; page < rows.size(); page += kReportHtmlPageRows) {
+      const std::size_t end = std::min(rows.size(), page + kReportHtmlPageRows);
+      s += std::string("<details") + (rows.size() <= kReportHtmlPageRows ? " open" : "") + "><summary>Resources " +
+           std::to_string(page + 1) + "&#8211;" + std::to_string(end) + " of " + std::to_string(rows.size()) +
+           "</summary><table class=res><tr><th>Batch AI<th>AML<th>state<th>last write (ARM request id)\n";
+      for (std::size_t i = page; i < end; ++i) s += entry_rows(d, *rows[i], bp, ap, prologue);
+      s += "</table></details>";
+    }
+    if (rows.empty()) s += "<p>No resource to migrate.</p>";
+    s += "</section>";
+  }
+  return s + "</section>";
+}
+
+std::string retired_section(const ReportData& d) {
+  std::vector<const ReportEntry*> retired;
+  for (const auto& e : d.entries)
+    if (!e.retired_action.empty()) retired.push_back(&e);
+  if (retired.empty()) return "";
+  std::string s = "<section id=\"retired\"><h2>Retired from Batch AI</h2><p>" + std::to_string(retired.size()) +
+                  " Batch AI resources deleted or terminated by bai2aml (policy.retire_source).</p><details" +
+                  (retired.size() <= kReportHtmlPageRows ? " open" : "") +
+                  "><summary>List</summary><table><tr><th>Batch AI</th><th>retired</th><th>journal state</th><th>at</th></tr>";
+  for (const auto* e : retired)
+    s += "<tr><td>" + name_element("b", e->source_id, "", short_source_name(*e)) + " <span class=\"k\">" +
+         html_escape(e->kind) + "</span></td><td>" + html_escape(e->retired_action) +
+         "</td><td>" + html_escape(e->retired_state) + "</td><td>" + html_escape(e->retired_at) + "</td></tr>";
+  return s + "</table></details></section>";
+}
+
+std::string finished_section(const std::vector<Workspace>& wss) {
+  std::size_t total = 0;
+  for (const auto& ws : wss) total += ws.finished.size();
+  std::string s = "<section id=\"finished\"><h2>Finished jobs</h2><p>" + std::to_string(total) +
+                  " Batch AI jobs had ended before the migration: kept as history, not re-run.</p>";
+  for (const auto& ws : wss) {
+    if (ws.finished.empty()) continue;
+    s += "<details><summary>" + html_escape(ws.label) + ": " + std::to_string(ws.finished.size()) + "</summary><p>";
+    bool first = true;
+    for (const auto* e : ws.finished) {
+      s += (first ? "" : ", ") + html_escape(short_source_name(*e)) + " (" + html_escape(e->detail) + ")";
+      first = false;
+    }
+    s += "</p></details>";
+  }
+  return s + "</section>";
+}
+
+}  // namespace
+
+std::string report_to_html(const ReportData& d) {
+  const auto wss = workspaces_of(d);
+  StateTotals totals{};
+  std::size_t aml_total = 0;
+  for (const auto& ws : wss)
+    for (std::size_t i = 0; i < totals.size(); ++i) totals[i] += ws.totals[i];
+  for (const auto& e : d.entries) aml_total += e.counterparts.size();
+
+  const std::string script_hash = base64_of_hex(state::sha256_hex(kScript));
+  std::string h;
+  h.reserve(4096 + d.entries.size() * 160);
+  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+       "script-src 'sha256-" + script_hash + "'\">"
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+       "<meta name=\"generator\" content=\"bai2aml\"><title>Migration report " + html_escape(d.generated_at) +
+       "</title><style>" + kStyle + "</style></head><body>";
+  h += header(d, totals, aml_total);
+  h += "<nav><a href=\"#progress\">Progress</a><a href=\"#workspaces\">Workspaces</a><a href=\"#findings\">Findings</a>"
+       "<a href=\"#resources\">Resources</a>";
+  if (std::any_of(d.entries.begin(), d.entries.end(), [](const ReportEntry& e) { return !e.retired_action.empty(); }))
+    h += "<a href=\"#retired\">Retired from Batch AI</a>";
+  h += "<a href=\"#finished\">Finished jobs</a></nav>";
+  h += progress_section(d);
+  h += workspaces_section(wss);
+  h += findings_section(d);
+  h += resources_section(d, wss);
+  h += retired_section(d);
+  h += finished_section(wss);
+  h += "<footer>bai2aml migration report. Everything here comes from bai2aml's database; secrets are never stored "
+       "there.</footer><script>";
+  h += kScript;
+  h += "</script></body></html>\n";
+  return h;
+}
+
+}  // namespace bai2aml::daemon
