@@ -39,7 +39,7 @@ struct ArmClientOptions {
   std::chrono::seconds timeout{60};  // per HTTP request
   std::chrono::milliseconds default_poll_interval{5000};  // LRO polling when no Retry-After is given
   std::chrono::milliseconds min_poll_interval{1000};      // floor, also for "Retry-After: 0"
-  std::chrono::milliseconds max_poll_interval{60000};     // cap on a server-given Retry-After
+  std::chrono::milliseconds max_poll_interval{kMaxServerDelay};  // cap on a server-given Retry-After
   int max_pages = 100000;  // a LIST stops with InvalidResponse beyond this (nextLink loop guard)
 };
 

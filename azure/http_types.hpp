@@ -41,6 +41,12 @@ using config::is_loopback_host;
 using config::parse_url;
 using config::Url;
 
+// The longest bai2aml ever waits because a server said so: a Retry-After (retry policy, throttle
+// hold, long-running-operation polls) beyond it is cut to it, so that a bogus or hostile value
+// (Retry-After: 999999999 is a year) cannot stall a pass silently. One minute is above what ARM
+// asks for when throttling (seconds to tens of seconds) and below a reconcile interval's patience.
+inline constexpr std::chrono::milliseconds kMaxServerDelay{60000};
+
 // The delay a response asks for: retry-after-ms, then x-ms-retry-after-ms, then Retry-After in
 // seconds or as an HTTP-date. nullopt when absent or unparseable.
 std::optional<std::chrono::milliseconds> retry_after(const Headers& headers);

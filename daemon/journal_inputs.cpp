@@ -1,10 +1,45 @@
 #include "daemon/journal_inputs.hpp"
 
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "config/rfc3339.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/source_retirement.hpp"
 #include "state/store.hpp"
 
 namespace bai2aml::daemon {
+
+std::chrono::seconds recovery_backoff(int recoveries_begun) {
+  if (recoveries_begun <= 0) return std::chrono::seconds(0);
+  return std::chrono::seconds(2) * (1 << std::min(recoveries_begun - 1, 10));
+}
+
+namespace {
+
+// Recoveries begun (a recover-delete journalled and not abandoned), per compute and desired spec;
+// backing off while the latest began less than recovery_backoff() ago.
+void add_recoveries(state::Store& store, reconcile::DiffInputs& inputs) {
+  struct Seen {
+    int total = 0;
+    std::optional<std::chrono::system_clock::time_point> last;
+  };
+  std::map<std::string, Seen> seen;
+  for (const auto& op : store.operations_with_action(reconcile::kRecoverDeletePhase)) {
+    if (op.state == "abandoned") continue;
+    const std::string key = reconcile::id_key(op.resource_id);
+    ++inputs.recoveries[key].attempts[op.body_hash];
+    auto& s = seen[key];
+    ++s.total;
+    if (const auto at = config::parse_rfc3339(op.created_at); at && (!s.last || *at > *s.last)) s.last = *at;
+  }
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& [key, s] : seen)
+    inputs.recoveries[key].backing_off = s.last && now - *s.last < recovery_backoff(s.total);
+}
+
+}  // namespace
 
 void add_journal_inputs(state::Store& store, reconcile::DiffInputs& inputs) {
   for (const auto& rec : store.desired()) {
@@ -15,6 +50,7 @@ void add_journal_inputs(state::Store& store, reconcile::DiffInputs& inputs) {
         inputs.submitted_jobs.insert(reconcile::id_key(op.resource_id));
     }
   }
+  add_recoveries(store, inputs);
 }
 
 std::set<std::string> jobs_terminated_by_bai2aml(state::Store& store) {

@@ -3,6 +3,7 @@
 // reconcile pass does, so both decide alike.
 #pragma once
 
+#include <chrono>
 #include <set>
 #include <string>
 
@@ -14,8 +15,14 @@ class Store;
 
 namespace bai2aml::daemon {
 
-// Fills inputs.last_applied_hash and inputs.submitted_jobs from the journal's succeeded writes.
+// Fills inputs.last_applied_hash and inputs.submitted_jobs from the journal's succeeded writes,
+// and inputs.recoveries from its recover-delete rows.
 void add_journal_inputs(state::Store& store, reconcile::DiffInputs& inputs);
+
+// The wait before recovery number n+1 of a compute whose provisioning ended Failed, after n began:
+// 2 s, 4 s, 8 s, 16 s (the first recovery starts at once; DiffInputs::max_recovery_attempts
+// bounds them).
+std::chrono::seconds recovery_backoff(int recoveries_begun);
 
 // Id keys of the Batch AI jobs bai2aml sent a terminate to (policy.retire_source).
 std::set<std::string> jobs_terminated_by_bai2aml(state::Store& store);

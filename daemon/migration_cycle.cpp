@@ -182,10 +182,12 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     observer_ = std::make_unique<reconcile::Observer>(*client_);
     auto self = shared_from_this();
     observer_->observe(rg, version_containers, [self](reconcile::Observation obs) {
-      if (!obs.complete()) {
+      if (!obs.usable()) {
         std::string why = obs.errors.empty() ? "the workspaces could not be listed" : obs.errors.front();
         return self->finish(Phase::Degraded, "cannot observe AML: " + why);
       }
+      self->unobserved_scopes_ = obs.incomplete;
+      self->scope_findings_ = reconcile::unobserved_scope_findings(obs);
       self->observed_ = std::move(obs.resources);
       std::vector<state::ObservedRecord> records;
       for (const auto& o : self->observed_)
@@ -212,31 +214,44 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       if (o.kind == translate::Kind::Job && reconcile::is_owned(o) && desired_jobs.count(reconcile::id_key(o.id)) &&
           !inputs.submitted_jobs.count(reconcile::id_key(o.id)))
         record_lost_submission(store_.operations_for(o.id), reconcile::id_key(o.id), inputs);
+    inputs.unobserved_scopes = unobserved_scopes_;
     plan_ = reconcile::diff(translation_.resources, observed_, inputs);
+    for (auto& f : scope_findings_) plan_.findings.push_back(std::move(f));
     plan_source_retirement();
 
-    std::vector<translate::DesiredResource> new_computes;
+    // The quota pre-flight, by AML's rules (reconcile/quota.hpp): new computes, and new jobs that
+    // could never fit their compute's quota.
+    std::vector<translate::DesiredResource> new_computes, new_jobs;
+    std::map<std::string, nlohmann::json> compute_bodies;
     std::map<std::string, const translate::DesiredResource*> by_key;
-    for (const auto& d : translation_.resources) by_key[reconcile::id_key(d.id)] = &d;
-    for (const auto& a : plan_.actions)
-      if (a.resource_kind == translate::Kind::Compute && (a.kind == reconcile::ActionKind::Create))
-        if (auto it = by_key.find(reconcile::id_key(a.id)); it != by_key.end()) new_computes.push_back(*it->second);
-    if (new_computes.empty()) return execute();
+    for (const auto& o : observed_)
+      if (o.kind == translate::Kind::Compute) compute_bodies[reconcile::id_key(o.id)] = o.body;
+    for (const auto& d : translation_.resources) {
+      by_key[reconcile::id_key(d.id)] = &d;
+      if (d.kind == translate::Kind::Compute) compute_bodies[reconcile::id_key(d.id)] = d.body;
+    }
+    for (const auto& a : plan_.actions) {
+      if (a.kind != reconcile::ActionKind::Create) continue;
+      const auto it = by_key.find(reconcile::id_key(a.id));
+      if (it == by_key.end()) continue;
+      if (a.resource_kind == translate::Kind::Compute) new_computes.push_back(*it->second);
+      if (a.resource_kind == translate::Kind::Job) new_jobs.push_back(*it->second);
+    }
+    if (new_computes.empty() && new_jobs.empty()) return execute();
     auto self = shared_from_this();
-    reconcile::fetch_quota_inputs(*client_, cfg_->target.subscription_id, cfg_->target.location,
-                                  [self, new_computes](reconcile::QuotaInputs q) {
-                                    if (!q.errors.empty()) {
-                                      // Without the figures ARM still has the last word on quota.
-                                      spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
-                                      return self->execute();
-                                    }
-                                    std::vector<nlohmann::json> existing;
-                                    for (const auto& o : self->observed_)
-                                      if (o.kind == translate::Kind::Compute) existing.push_back(o.body);
-                                    reconcile::hold_for_quota(self->plan_, reconcile::check_quota(new_computes, q.vm_sizes,
-                                                                                                  q.usages, existing));
-                                    self->execute();
-                                  });
+    reconcile::fetch_quota_inputs(
+        *client_, cfg_->target.subscription_id, cfg_->target.location,
+        [self, new_computes, new_jobs, compute_bodies](reconcile::QuotaInputs q) {
+          if (!q.errors.empty()) {
+            // Without the figures ARM still has the last word on quota.
+            spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
+            return self->execute();
+          }
+          reconcile::hold_for_quota(self->plan_, reconcile::check_quota(new_computes, q.vm_sizes, q.usages));
+          reconcile::hold_for_quota(self->plan_,
+                                    reconcile::check_job_quota(new_jobs, compute_bodies, q.vm_sizes, q.usages));
+          self->execute();
+        });
   }
 
   // A job PUT whose answer was lost (the process died; the row was abandoned) and whose job AML now
@@ -397,6 +412,12 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
           st.failures = item->second.failures;
           ++remaining;
           want_wake(1s);
+        } else if (action && action->failed) {
+          // Still Failed after every recovery: failed for good until its spec changes.
+          st.state = "failed";
+          st.reason = "ProvisioningFailed";
+          st.message = action->reason;
+          ++terminal;
         } else if (action && action->kind == reconcile::ActionKind::Blocked) {
           st.state = "blocked";
           st.reason = "Blocked";
@@ -419,7 +440,10 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
           st.reason = "Succeeded";
         } else {
           st.state = "pending";
-          st.reason = observed.count(key) ? "Provisioning" : "Waiting";
+          st.reason = !observed.count(key)                                     ? "Waiting"
+                      : reconcile::provisioning_failed(observed[key]->body) ? "ProvisioningFailed"
+                                                                            : "Provisioning";
+          if (action) st.message = action->reason;
           ++remaining;
           want_wake(2s);
         }
@@ -473,6 +497,8 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     if (phase == Phase::Degraded && !report_.wake_after) report_.wake_after = 30s;
     translation_ = {};
     observed_.clear();
+    unobserved_scopes_.clear();
+    scope_findings_.clear();
     live_read_.reset();
     source_actions_.clear();
     write_keys_.clear();
@@ -504,6 +530,8 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   std::optional<std::string> source_error_;
   translate::Translation translation_;
   std::vector<reconcile::ObservedResource> observed_;
+  std::set<std::string> unobserved_scopes_;             // workspaces whose LISTs failed this pass
+  std::vector<translate::Finding> scope_findings_;      // one scope-unobserved finding each
   std::optional<std::vector<nlohmann::json>> live_read_;  // this pass's read of the live Batch AI API
   std::set<std::string> source_actions_;                  // id keys of this pass's Batch AI writes
   bool retirement_acting_ = false;                        // policy.retire_source applies this pass

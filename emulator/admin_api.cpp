@@ -56,6 +56,26 @@ Response handle_admin_request(Context& ctx, const Request& req) {
       return no_content();
     }
   }
+  if (path == "/_emulator/failures") {
+    if (req.method == "GET") return json_response(200, ctx.failures.to_json().dump());
+    if (req.method == "DELETE") {
+      ctx.failures.replace({});
+      return no_content();
+    }
+    if (req.method == "PUT") {
+      nlohmann::json body;
+      try {
+        body = nlohmann::json::parse(req.body);
+      } catch (const nlohmann::json::parse_error& e) {
+        return arm_error(400, "InvalidRequestContent", std::string("The body is not valid JSON: ") + e.what());
+      }
+      std::string error;
+      auto rules = parse_failure_rules(body, &error);
+      if (!rules) return arm_error(400, "InvalidRequestContent", "PUT /_emulator/failures: " + error + ".");
+      ctx.failures.replace(std::move(*rules));
+      return json_response(200, ctx.failures.to_json().dump());
+    }
+  }
   return arm_error(404, "NotFound", "Unknown admin endpoint '" + req.method + " " + path + "'.");
 }
 

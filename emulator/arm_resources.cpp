@@ -3,6 +3,7 @@
 // resource_lifecycle.hpp, long-running operations to arm_operations.cpp.
 #include <chrono>
 
+#include "emulator/aml_quota.hpp"
 #include "emulator/json_util.hpp"
 #include "emulator/arm_path.hpp"
 #include "emulator/context.hpp"
@@ -158,10 +159,19 @@ Response put_item(Context& ctx, const Request& req, const ArmPath& p, const Reso
       return arm_error(409, "Conflict", "The resource '" + name + "' is being deleted; retry when the delete has finished.");
     if (existing)
       if (auto e = validate_replace(kind.id, *existing, body)) return error_response(*e);
+    // AML keeps a compute whose provisioning failed, as it is, until it is deleted: a PUT over it
+    // answers 200 with the Failed compute and provisions nothing (README: "Failed computes").
+    if (existing && kind.id == KindId::AmlCompute && provisioning_state_of(*existing) == "Failed")
+      return resource_response(200, kind.id, *existing);
     json stored = build_stored_resource(kind, body, existing, id, name, parent_location);
     if (kind.id == KindId::AmlCompute)
       if (auto e = compute_name_taken(tx, id_key(id), name, normalize_location(string_or(stored, "location", ""))))
         return *e;
+    // Quotas as AML enforces them on creation and submission (aml_quota.hpp).
+    if (kind.id == KindId::AmlCompute && !existing)
+      if (auto e = refuse_compute_for_quota(ctx.quotas, tx, p.subscription, stored)) return *e;
+    if (kind.id == KindId::AmlJob && !existing)
+      if (auto e = refuse_job_for_quota(ctx.quotas, tx, stored)) return *e;
     if (implicit_container) {
       const std::string container_id = p.parent_id(kind);
       json* container = tx.get(container_id);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "emulator/failure_rules.hpp"
 #include "emulator/fault_injector.hpp"
 #include "emulator/http_types.hpp"
 #include "emulator/operation_tracker.hpp"
@@ -33,6 +34,7 @@ struct Context {
   TokenIssuer tokens;
   RateLimiter limiter;
   FaultInjector faults;
+  FailureRules failures;  // PUT /_emulator/failures
   RequestStats stats;
 };
 

@@ -138,6 +138,9 @@ Response Emulator::handle(const Request& req) {
                          " requests for subscription '" + subscription + "' exceeded the limit. Retry after " +
                          std::to_string(bucket.retry_after_seconds) + " seconds.");
     resp.set_header("Retry-After", std::to_string(bucket.retry_after_seconds));
+  } else if (auto injected = ctx.failures.match(req.method, req.path)) {
+    faulted = true;
+    resp = std::move(*injected);
   } else {
     const Fault fault = ctx.faults.decide(write);
     if (!fault.none() && !fault.after_effect) {

@@ -1,8 +1,9 @@
 // AML location APIs: GET .../locations/{loc}/vmSizes (the catalogue in vm_catalog.cpp) and
 // GET .../locations/{loc}/usages (current vCPU use of the subscription's AmlComputes in that region,
-// against the quotas of the seed file or the defaults).
+// aml_quota.cpp, against the quotas of the seed file or the defaults).
 #include <map>
 
+#include "emulator/aml_quota.hpp"
 #include "emulator/json_util.hpp"
 #include "emulator/arm_path.hpp"
 #include "emulator/context.hpp"
@@ -36,43 +37,9 @@ Response vm_sizes_response() {
   return json_response(200, json{{"value", value}}.dump());
 }
 
-struct Usage {
-  long long clusters = 0;
-  long long dedicated = 0, low_priority = 0;
-  std::map<std::string, long long> family_dedicated, family_low_priority;
-};
-
-// Nodes that stay allocated (minNodeCount, the target of an idle cluster) times the size's vCPUs.
-Usage current_usage(Context& ctx, const std::string& subscription, const std::string& location) {
-  Usage u;
-  ctx.store.read([&](const ResourceStore::Tx& tx) {
-    for (const json* r : tx.with_prefix("/subscriptions/" + to_lower(subscription) + "/")) {
-      const ResourceKind* k = kind_of_id((*r)["id"].get<std::string>());
-      if (!k || k->id != KindId::AmlCompute || normalize(string_or(*r, "location", "")) != location) continue;
-      const json::json_pointer aml("/properties/properties");
-      if (!r->contains(aml)) continue;
-      const json& p = r->at(aml);
-      const VmSize* size = find_vm_size(string_or(p, "vmSize", ""));
-      if (!size) continue;
-      ++u.clusters;
-      const long long nodes = p.contains("scaleSettings") ? int_or(p["scaleSettings"], "minNodeCount", 0) : 0;
-      const long long cores = nodes * size->vcpus;
-      if (string_or(p, "vmPriority", "Dedicated") == "LowPriority") {
-        u.low_priority += cores;
-        u.family_low_priority[size->family] += cores;
-      } else {
-        u.dedicated += cores;
-        u.family_dedicated[size->family] += cores;
-      }
-    }
-    return 0;
-  });
-  return u;
-}
-
 Response usages_response(Context& ctx, const Request& req, const ArmPath& p) {
   const std::string location = normalize(p.names[0]);
-  const Usage u = current_usage(ctx, p.subscription, location);
+  const CoreUsage u = ctx.store.read([&](const ResourceStore::Tx& tx) { return core_usage(tx, p.subscription, location); });
   const std::string base = "/subscriptions/" + p.subscription + "/providers/Microsoft.MachineLearningServices/locations/" +
                            location + "/usages";
   auto item = [&](const std::string& id_suffix, const std::string& type, const std::string& name, long long current,

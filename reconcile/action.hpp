@@ -14,6 +14,8 @@ enum class ActionKind {
   Create,   // PUT the desired body; the resource does not exist
   Update,   // PUT or PATCH of mutable fields of an owned resource
   Replace,  // DELETE the owned resource, wait until it is gone, then PUT `body` (immutable change)
+  Recover,  // DELETE an owned compute whose provisioning ended Failed, wait until it is gone, then
+            // PUT `body` again (a PUT over a Failed compute does not provision it again)
   Adopt,    // PUT the desired body, with ownership tags, over an unowned resource (policy.adopt)
   Retire,   // DELETE an owned resource that is no longer desired (policy.prune)
   Noop,     // nothing to send (converged, history, or an unowned parent workspace)
@@ -35,6 +37,9 @@ struct Action {
   std::vector<std::string> depends_on;  // ids that must be ready first (for Retire: gone first)
   std::string source_id;     // the Batch AI resource (desired) or bai2aml-source tag (retire)
   std::string desired_hash;  // body_hash of the desired body this action realizes ("" for Retire)
+  // Blocked because it failed for good (provisioning still Failed after every recovery): its
+  // status is failed, not blocked, until its desired spec changes or a human deletes it.
+  bool failed = false;
 
   bool writes() const { return !method.empty(); }
 };

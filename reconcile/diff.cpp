@@ -18,6 +18,7 @@ const char* to_string(ActionKind kind) {
     case ActionKind::Create: return "create";
     case ActionKind::Update: return "update";
     case ActionKind::Replace: return "replace";
+    case ActionKind::Recover: return "recover";
     case ActionKind::Adopt: return "adopt";
     case ActionKind::Retire: return "retire";
     case ActionKind::Noop: return "noop";
@@ -209,6 +210,12 @@ class Planner {
       push(std::move(a), ActionKind::Blocked, "", nullptr, "not observed this cycle (a LIST failed); retried next cycle");
       return;
     }
+    if (unobserved(key) && !unobserved_.count(key)) {
+      // Seen, but its workspace was not fully listed (its jobs, say): what the rules below would
+      // decide (replace a compute without active jobs...) could rest on what was not seen.
+      push(std::move(a), ActionKind::Noop, "", nullptr, "its workspace was not fully observed this cycle; not written");
+      return;
+    }
     if (it == observed_.end()) {
       if (d.kind == Kind::Job && submitted_.count(key)) {
         finding("job-not-resubmitted", Severity::Warning, source_of(d),
@@ -266,6 +273,10 @@ class Planner {
   }
 
   void plan_owned(Action a, const translate::DesiredResource& d, const ObservedResource& o) {
+    if (d.kind == Kind::Compute && provisioning_failed(o.body)) {
+      plan_failed_provisioning(std::move(a), d, o);
+      return;
+    }
     const auto diffs = differences(normalize(d.kind, d.body), normalize(o.kind, o.body));
     if (d.kind == Kind::Job) {
       if (!diffs.empty()) {
@@ -330,6 +341,53 @@ class Planner {
     }
     json body = with_tags(d.kind, d.body, merged_tags(d.kind, d.body, o.body, false));
     push(std::move(a), ActionKind::Update, "PUT", std::move(body), what);
+  }
+
+  // A compute whose provisioning ended Failed stays Failed: AML keeps it, and a PUT over it does
+  // not provision it again. It is deleted and created again (without active jobs, with backoff),
+  // a bounded number of times per desired spec; then it is failed, with ARM's error.
+  void plan_failed_provisioning(Action a, const translate::DesiredResource& d, const ObservedResource& o) {
+    const std::string key = id_key(d.id);
+    const std::string error = provisioning_error(o.body);
+    const int max = std::max(0, inputs_.max_recovery_attempts);
+    int attempts = 0;
+    bool backing_off = false;
+    if (const auto h = inputs_.recoveries.find(key); h != inputs_.recoveries.end()) {
+      const auto n = h->second.attempts.find(a.desired_hash);
+      attempts = n == h->second.attempts.end() ? 0 : n->second;
+      backing_off = h->second.backing_off;
+    }
+    if (attempts >= max) {
+      finding("provisioning-failed", Severity::Error, source_of(d),
+              o.id + " ended provisioning Failed (" + error + ") and " + std::to_string(attempts) +
+                  " deletion(s) and re-creation(s) did not help; it is left as it is",
+              "fix the cause ARM names (quota, VM size, subnet, policy), then delete the compute by hand or change "
+              "its spec: bai2aml creates it again");
+      a.failed = true;
+      push(std::move(a), ActionKind::Blocked, "", nullptr, "provisioning Failed after " + std::to_string(attempts) +
+                                                               " recoveries: " + error);
+      return;
+    }
+    if (busy_computes_.count(key)) {
+      finding("provisioning-failed", Severity::Warning, source_of(d),
+              o.id + " ended provisioning Failed (" + error + "); it is deleted and created again once its active "
+              "jobs have ended",
+              "wait for the jobs to end, or cancel them");
+      push(std::move(a), ActionKind::Blocked, "", nullptr, "provisioning Failed; active jobs hold its re-creation");
+      return;
+    }
+    const std::string attempt = "recovery " + std::to_string(attempts + 1) + " of " + std::to_string(max);
+    finding("provisioning-failed", Severity::Warning, source_of(d),
+            o.id + " ended provisioning Failed (" + error + "); it is deleted and created again (" + attempt + ")",
+            "none unless it keeps failing");
+    if (backing_off) {
+      push(std::move(a), ActionKind::Noop, "", nullptr, "provisioning Failed (" + error + "); " + attempt +
+                                                            " after a backoff");
+      return;
+    }
+    json body = with_tags(d.kind, d.body, merged_tags(d.kind, d.body, o.body, false));
+    push(std::move(a), ActionKind::Recover, "PUT", std::move(body),
+         "provisioning Failed (" + error + "): delete and create again, " + attempt);
   }
 
   static json workspace_patch(const translate::DesiredResource& d, const ObservedResource& o,
@@ -459,8 +517,12 @@ void hold_for_quota(Plan& plan, const QuotaCheck& check) {
   std::set<std::string> held;
   for (const auto& id : check.held) held.insert(id_key(id));
   for (auto& a : plan.actions) {
-    if (a.resource_kind != Kind::Compute || !held.count(id_key(a.id))) continue;
-    if (a.kind != ActionKind::Create && a.kind != ActionKind::Replace) continue;
+    if (!held.count(id_key(a.id))) continue;
+    if (a.resource_kind == Kind::Job ? a.kind != ActionKind::Create
+                                     : a.resource_kind != Kind::Compute || (a.kind != ActionKind::Create &&
+                                                                            a.kind != ActionKind::Replace &&
+                                                                            a.kind != ActionKind::Recover))
+      continue;
     a.kind = ActionKind::Blocked;
     a.method.clear();
     a.body = nullptr;

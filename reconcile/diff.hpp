@@ -6,6 +6,9 @@
 //   - observed, unowned, no adopt          -> Blocked + unowned-conflict
 //   - owned, normalized equal              -> Noop
 //   - owned job                            -> Noop (jobs are immutable; a changed spec is a finding)
+//   - owned compute, provisioning Failed   -> Recover (DELETE + PUT) without active jobs, with
+//                                             backoff, at most max_recovery_attempts times; then
+//                                             Blocked + failed + provisioning-failed (ARM's error)
 //   - owned, out-of-band edit, drift=report -> Noop + drift-detected
 //   - owned, mutable difference            -> Update (compute scaleSettings: PATCH; workspace: PATCH)
 //   - owned, immutable difference          -> Replace with policy.replace and no active jobs on the
@@ -27,6 +30,16 @@
 
 namespace bai2aml::reconcile {
 
+// Journal phases of a Recover action (executor.cpp): the DELETE, then the PUT.
+inline constexpr const char* kRecoverDeletePhase = "recover-delete";
+inline constexpr const char* kRecoverPutPhase = "recover-put";
+
+// What the journal says of the recoveries of one compute (daemon/journal_inputs.cpp).
+struct RecoveryHistory {
+  std::map<std::string, int> attempts;  // desired body_hash -> recoveries begun with it
+  bool backing_off = false;             // the last one began less than its backoff ago
+};
+
 struct DiffInputs {
   config::Policy policy;
   // Compute ids with active jobs, from any source; jobs observed in a non-terminal state add to it.
@@ -37,9 +50,13 @@ struct DiffInputs {
   std::map<std::string, std::string> last_applied_hash;
   // Job ids the journal records as submitted: never created again, even when no longer observed.
   std::set<std::string> submitted_jobs;
-  // Ids (workspaces, environments) whose LIST failed this cycle (Observation::incomplete): nothing
-  // at or under them is created or retired, since "not observed" there does not mean "absent".
+  // Workspace ids with a failed LIST under them this cycle (Observation::incomplete): nothing at
+  // or under them is created, updated or retired, since "not observed" there does not mean "absent".
   std::set<std::string> unobserved_scopes;
+  // Owned computes whose provisioning ended Failed are deleted and created again (Recover), at
+  // most this many times per desired spec; then they are failed, with ARM's error in a finding.
+  std::map<std::string, RecoveryHistory> recoveries{};  // id_key ->
+  int max_recovery_attempts = 5;
 };
 
 
@@ -51,8 +68,9 @@ struct Plan {
 Plan diff(const std::vector<translate::DesiredResource>& desired, const std::vector<ObservedResource>& observed,
           const DiffInputs& inputs);
 
-// Turns the Create/Replace of computes that check_quota() held into Blocked actions, adding its
-// findings to the plan. (quota.hpp computes which; this applies it.)
+// Turns the Create/Replace/Recover of computes, and the Create of jobs, that check_quota() or
+// check_job_quota() held into Blocked actions, adding its findings to the plan. (quota.hpp computes
+// which; this applies it.)
 struct QuotaCheck;
 void hold_for_quota(Plan& plan, const QuotaCheck& check);
 

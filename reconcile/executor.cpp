@@ -10,6 +10,7 @@
 #include "config/rfc3339.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/azure_write.hpp"
+#include "reconcile/diff.hpp"
 #include "reconcile/secret_resolver.hpp"
 #include "state/store.hpp"
 
@@ -90,7 +91,7 @@ void Executor::submit(const std::vector<Action>& actions, const std::vector<Obse
   }
   for (auto it = terminal_.begin(); it != terminal_.end();) {
     const auto a = next.find(it->first);
-    if (a == next.end() || a->second.desired_hash != it->second) {
+    if (a == next.end() || a->second.desired_hash != it->second || a->second.kind == ActionKind::Recover) {
       findings_.erase(it->first);  // the spec changed (or is gone): try again
       it = terminal_.erase(it);
     } else {
@@ -146,6 +147,7 @@ std::vector<ItemStatus> Executor::statuses() const {
 std::vector<translate::Finding> Executor::findings() const {
   std::vector<translate::Finding> out;
   for (const auto& [key, f] : findings_) out.push_back(f);
+  for (const auto& [key, f] : deadline_findings_) out.push_back(f);
   return out;
 }
 
@@ -217,10 +219,46 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
     const std::string resource_id = monitor->resource_id;
     const std::string created_at = monitor->created_at;
     const std::string write_request_id = token->request_id;
+    // The deadline runs from when the operation was sent (journal created_at, so also across a restart).
+    const auto now = std::chrono::steady_clock::now();
+    auto& deadline = deadline_[op_id];
+    if (deadline == std::chrono::steady_clock::time_point{}) {
+      auto sent = now;
+      if (const auto at = config::parse_rfc3339(created_at))
+        sent -= std::max(std::chrono::steady_clock::duration::zero(),
+                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                             std::chrono::system_clock::now() - *at));
+      deadline = sent + options_.operation_deadline;
+    }
+    if (now >= deadline) {
+      deadline_.erase(op_id);
+      const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(options_.operation_deadline).count();
+      const std::string why = "the operation had not ended " +
+                              (minutes > 0 ? std::to_string(minutes) + " min"
+                                           : std::to_string(options_.operation_deadline.count()) + " ms") +
+                              " after it was sent; given up, the write is sent again later";
+      status_[key].last_error = "OperationDeadlineExceeded: " + why;
+      spdlog::warn("executor: {} of {}: {}", phase, resource_id, why);
+      try {
+        store_.journal_finished(op_id, "failed", std::nullopt, std::string("OperationDeadlineExceeded"), why);
+      } catch (const std::exception& ex) {
+        spdlog::error("executor: journal update failed: {}", ex.what());
+      }
+      resume_ids_.erase(key);
+      sent_at_.erase(op_id);
+      const std::string source =
+          planned == plan_.end() || planned->second.source_id.empty() ? resource_id : planned->second.source_id;
+      deadline_findings_[key] = translate::Finding{"operation-deadline-exceeded", translate::Severity::Warning, source,
+                                                   phase + " of " + resource_id + ": " + why,
+                                                   "none if a later attempt succeeds; otherwise check the resource "
+                                                   "in the portal (ARM did not report an end)"};
+      return finish(Outcome::retry("OperationDeadlineExceeded", RetrySpeed::Slow));
+    }
     std::weak_ptr<int> life = alive_;
     auto on_poll = [this, life, key, op_id, phase, resource_id, created_at, write_request_id,
                     finish](azure::Result<azure::WriteOutcome> r) {
       if (life.expired()) return;
+      if (!r || r.value().done) deadline_.erase(op_id);
       if (!r) {
         const auto& e = r.error();
         status_[key].last_error = e.to_string();
@@ -244,7 +282,7 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
         spdlog::error("executor: journal update failed: {}", ex.what());
       }
       resume_ids_.erase(key);
-      if (phase == kReplaceDelete && plan_.count(key)) {
+      if ((phase == kReplaceDelete || phase == kRecoverDeletePhase) && plan_.count(key)) {
         return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
       }
       finish(Outcome::done());
@@ -285,6 +323,17 @@ void Executor::begin(const std::string& key, const std::function<void(Outcome)>&
     if (last && last->action == kReplacePut && last->state == "succeeded") return finish(Outcome::done());
     const bool deleted = last && last->action == kReplaceDelete && last->state == "succeeded";
     phase = deleted ? kReplacePut : kReplaceDelete;
+    method = deleted ? "PUT" : "DELETE";
+  } else if (action.kind == ActionKind::Recover) {
+    // Each recovery deletes the Failed compute, then creates it again: the PUT follows only a
+    // DELETE of this recovery that succeeded (a failed PUT begins again with a DELETE, of a Failed
+    // compute or of nothing).
+    const state::Operation* last = nullptr;
+    for (const auto& op : ops) {
+      if (op.action == kRecoverDeletePhase || op.action == kRecoverPutPhase) last = &op;
+    }
+    const bool deleted = last && last->action == kRecoverDeletePhase && last->state == "succeeded";
+    phase = deleted ? kRecoverPutPhase : kRecoverDeletePhase;
     method = deleted ? "PUT" : "DELETE";
   }
   if (action.resource_kind == translate::Kind::Job && method == "PUT") {
@@ -382,7 +431,8 @@ void Executor::send(const std::string& key, const Action& action, const std::str
       spdlog::error("executor: journal update failed: {}", ex.what());
     }
     if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
-    if (phase == kReplaceDelete) return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
+    if (phase == kReplaceDelete || phase == kRecoverDeletePhase)
+      return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
     finish(Outcome::done());
   };
   if (method == "PUT") {
@@ -422,6 +472,7 @@ void Executor::apply(const std::string& key, const Outcome& outcome) {
   auto& st = status_[key];
   switch (outcome.kind) {
     case Outcome::Kind::Done:
+      deadline_findings_.erase(key);
       st.phase = ItemPhase::Succeeded;
       st.failures = 0;
       st.last_error.clear();

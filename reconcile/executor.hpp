@@ -9,6 +9,8 @@
 //     operation token -> poll it (also after a restart: resume_journal()); an open row without one
 //     (a crash between intent and answer) is abandoned and the idempotent PUT/DELETE re-sent.
 //   - A job is never submitted twice: a job PUT the journal records as succeeded is not re-sent.
+//   - Deadlines: a long-running operation still running after options.operation_deadline is given
+//     up (journal row failed, finding) and the write retried later: a pass never waits forever.
 //   - Failures: a retryable ARM error backs off exponentially per resource (one calculator,
 //     outcome.hpp); a terminal one becomes a write-failed finding and the resource is not retried
 //     until its desired spec (hash) changes.
@@ -51,6 +53,10 @@ struct ExecutorOptions {
   std::chrono::milliseconds backoff_base{1000};               // first retry after a failure
   std::chrono::milliseconds backoff_cap{std::chrono::minutes(5)};
   NextAttemptOptions next;                                    // caps per retry speed, poll bounds
+  // A polled long-running operation that has not ended this long after it was sent is given up:
+  // its journal row fails (OperationDeadlineExceeded), an operation-deadline-exceeded finding says
+  // so, and the write is retried later (slow backoff), so that no pass waits on it forever.
+  std::chrono::milliseconds operation_deadline{std::chrono::minutes(30)};
 };
 
 enum class ItemPhase {
@@ -93,7 +99,9 @@ class Executor {
   bool idle() const;
 
   std::vector<ItemStatus> statuses() const;          // by id
-  std::vector<translate::Finding> findings() const;  // write-failed, one per terminally failed resource
+  // write-failed, one per terminally failed resource; operation-deadline-exceeded, one per resource
+  // whose operation was given up, until a write of it succeeds.
+  std::vector<translate::Finding> findings() const;
 
   void shut_down(std::chrono::milliseconds deadline, std::function<void(bool drained)> done);
 
@@ -128,6 +136,8 @@ class Executor {
   std::map<std::string, translate::Finding> findings_;
   std::map<std::string, ItemStatus> status_;
   std::map<std::int64_t, std::chrono::steady_clock::time_point> sent_at_;  // op_id -> when sent, until logged
+  std::map<std::int64_t, std::chrono::steady_clock::time_point> deadline_;  // op_id -> when polling gives up
+  std::map<std::string, translate::Finding> deadline_findings_;  // id_key -> until the write succeeds
 };
 
 }  // namespace bai2aml::reconcile

@@ -68,6 +68,23 @@ std::string provisioning_state(const nlohmann::json& body) {
   return string_at(properties_of(body), "provisioningState");
 }
 
+bool provisioning_failed(const nlohmann::json& body) { return ascii_lower(provisioning_state(body)) == "failed"; }
+
+std::string provisioning_error(const nlohmann::json& body) {
+  std::string out;
+  const nlohmann::json& props = properties_of(body);
+  const auto errors = props.is_object() ? props.find("provisioningErrors") : props.end();
+  if (props.is_object() && errors != props.end() && errors->is_array()) {
+    for (const auto& item : *errors) {
+      const nlohmann::json& e = item.is_object() && item.contains("error") ? item["error"] : item;
+      const std::string code = string_at(e, "code"), message = string_at(e, "message");
+      if (code.empty() && message.empty()) continue;
+      out += (out.empty() ? "" : "; ") + code + (code.empty() || message.empty() ? "" : ": ") + message;
+    }
+  }
+  return out.empty() ? "no error given" : out;
+}
+
 std::string job_status(const nlohmann::json& body) { return string_at(properties_of(body), "status"); }
 
 bool is_terminal_job_status(const std::string& status) {

@@ -45,6 +45,14 @@ inline bool is_owned(const ObservedResource& r) { return is_owned(r.kind, r.body
 // properties.provisioningState, "" when absent.
 std::string provisioning_state(const nlohmann::json& body);
 
+// A resource whose provisioning ended Failed (provisioningState, case-insensitive): it stays so
+// until it is deleted (AML keeps failed computes; a PUT over one does not provision it again).
+bool provisioning_failed(const nlohmann::json& body);
+
+// What ARM says went wrong with a Failed provisioning: "code: message" of each
+// properties.provisioningErrors[].error, "; "-joined; "no error given" when there is none.
+std::string provisioning_error(const nlohmann::json& body);
+
 // properties.status of a job, "" when absent.
 std::string job_status(const nlohmann::json& body);
 

@@ -22,7 +22,7 @@ struct Run : std::enable_shared_from_this<Run> {
       : client(c), version_containers(std::move(containers)), done(std::move(d)) {}
 
   // LISTs `collection`; every item becomes an ObservedResource; then calls then(items) so the
-  // caller can list children. `scope` is the id_key marked incomplete on failure.
+  // caller can list children. `scope` is the workspace id marked incomplete on failure.
   void list(const std::string& collection, const std::string& scope,
             std::function<void(const std::vector<ObservedResource>&)> then = nullptr) {
     ++pending;
@@ -32,7 +32,10 @@ struct Run : std::enable_shared_from_this<Run> {
       std::vector<ObservedResource> found;
       if (!r) {
         self->out.errors.push_back("LIST " + collection + ": " + r.error().to_string());
-        if (!scope.empty()) self->out.incomplete.insert(scope);
+        if (!scope.empty()) {
+          self->out.incomplete.insert(id_key(scope));
+          self->out.scope_errors.emplace(scope, "LIST " + collection + ": " + r.error().to_string());
+        }
       } else {
         for (const auto& item : r.value()) {
           std::string why;
@@ -70,7 +73,7 @@ void Observer::observe(const std::string& resource_group_id, const std::set<std:
     run->out.workspaces_listed = true;
     for (const auto& ws : workspaces) {
       if (ws.kind != translate::Kind::Workspace) continue;
-      const std::string scope = id_key(ws.id);
+      const std::string scope = ws.id;
       run->list(ws.id + "/computes", scope);
       run->list(ws.id + "/datastores", scope);
       run->list(ws.id + "/jobs", scope);
@@ -83,6 +86,17 @@ void Observer::observe(const std::string& resource_group_id, const std::set<std:
       });
     }
   });
+}
+
+std::vector<translate::Finding> unobserved_scope_findings(const Observation& obs) {
+  std::vector<translate::Finding> out;
+  for (const auto& [workspace, error] : obs.scope_errors)
+    out.push_back({"scope-unobserved", translate::Severity::Warning, workspace,
+                   "workspace " + workspace + " could not be observed this pass (" + error +
+                       "); nothing in it is created, updated or deleted until it can be, everything else proceeds",
+                   "give bai2aml's identity read access to the workspace (or fix its network access); it is "
+                   "listed again every pass"});
+  return out;
 }
 
 void fetch_quota_inputs(azure::ArmClient& client, const std::string& subscription_id, const std::string& location,

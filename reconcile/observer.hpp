@@ -6,12 +6,14 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "reconcile/observed.hpp"
+#include "translate/model.hpp"
 
 namespace bai2aml::azure {
 class ArmClient;
@@ -24,13 +26,22 @@ struct Observation {
   std::vector<std::string> errors;    // one line per LIST that failed (ARM code and message)
   std::vector<std::string> skipped;   // LIST items that name no managed AML kind (odd responses)
   bool workspaces_listed = false;     // false: nothing is known this cycle
-  std::set<std::string> incomplete;   // id_keys of workspaces (or environments) with a failed LIST
+  std::set<std::string> incomplete;   // id_keys of the workspaces with a failed LIST under them
+  std::map<std::string, std::string> scope_errors;  // workspace id (as listed) -> its first failed LIST
   int lists = 0;                      // LIST calls made (paging not counted)
 
   // A diff may only act on an observation that saw everything: otherwise a resource missing from a
   // failed LIST would look absent (and be created again, or its parent retired).
   bool complete() const { return workspaces_listed && errors.empty(); }
+  // Enough to plan on: the workspaces were listed. A workspace whose own LISTs failed is then an
+  // unobserved scope (DiffInputs::unobserved_scopes): nothing in it is written this pass, and
+  // everything else proceeds, so one foreign workspace (no RBAC, private link, being deleted)
+  // cannot hold the whole migration.
+  bool usable() const { return workspaces_listed; }
 };
+
+// One scope-unobserved finding per workspace of obs.scope_errors, naming it and the error.
+std::vector<translate::Finding> unobserved_scope_findings(const Observation& obs);
 
 class Observer {
  public:

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "reconcile/arm_id.hpp"
 #include "reconcile/text.hpp"
 
 namespace bai2aml::reconcile {
@@ -44,6 +45,13 @@ const json& values(const json& list) {
   return list.is_array() ? list : empty;
 }
 
+const json& member(const json& obj, const char* key) {
+  static const json null;
+  if (!obj.is_object()) return null;
+  const auto it = obj.find(key);
+  return it == obj.end() ? null : *it;
+}
+
 struct VmSize {
   std::string family;  // as the API spells it
   long long vcpus = 0;
@@ -52,34 +60,32 @@ struct VmSize {
 struct Pool {
   std::string label;  // the usage's name, for findings
   long long limit = 0;
-  long long used = 0;
-  long long reserved = 0;   // maxNodeCount x vCPUs of the computes that exist
-  long long allocated = 0;  // currentNodeCount x vCPUs of those: already part of `used`
-  long long taken = 0;      // by earlier computes in this check
+  long long used = 0;   // currentValue: cores the subscription's clusters hold now
+  long long taken = 0;  // by earlier computes in this check (their minimum)
   bool unlimited() const { return limit < 0; }
-  long long available() const { return limit - std::max(0LL, used - allocated) - reserved - taken; }
+  long long available() const { return limit - used - taken; }
+  std::string figures() const {
+    return "limit " + std::to_string(limit) + ", in use " + std::to_string(used) +
+           (taken ? ", planned for other computes " + std::to_string(taken) : std::string());
+  }
 };
 
 // What a compute body asks of the quota.
 struct Demand {
   std::string vm_size;
   std::string priority;  // dedicated | lowpriority
+  long long min_nodes = 0;
   long long max_nodes = 0;
-  long long current_nodes = 0;  // an existing compute's allocated nodes
 };
 
 Demand demand_of(const json& body) {
-  const json* props = nullptr;
-  if (body.is_object() && body.contains("properties") && body["properties"].is_object() &&
-      body["properties"].contains("properties") && body["properties"]["properties"].is_object()) {
-    props = &body["properties"]["properties"];
-  }
+  const json& props = member(member(body, "properties"), "properties");
+  const json& scale = member(props, "scaleSettings");
   Demand d;
-  d.vm_size = props ? string_at(*props, "vmSize") : "";
-  d.priority = props && squash(string_at(*props, "vmPriority")) == "lowpriority" ? "lowpriority" : "dedicated";
-  const json scale = props && props->contains("scaleSettings") ? (*props)["scaleSettings"] : json();
-  d.max_nodes = int_at(scale, "maxNodeCount").value_or(0);
-  d.current_nodes = props ? int_at(*props, "currentNodeCount").value_or(0) : 0;
+  d.vm_size = string_at(props, "vmSize");
+  d.priority = squash(string_at(props, "vmPriority")) == "lowpriority" ? "lowpriority" : "dedicated";
+  d.min_nodes = std::max(0LL, int_at(scale, "minNodeCount").value_or(0));
+  d.max_nodes = std::max(0LL, int_at(scale, "maxNodeCount").value_or(0));
   return d;
 }
 
@@ -97,106 +103,164 @@ bool parse_family_usage(const std::string& name, std::string& family, std::strin
   return false;
 }
 
+// The location's sizes and quota pools.
+struct Quotas {
+  std::map<std::string, VmSize> sizes;  // squash(name) ->
+  std::map<std::string, Pool> families;  // squash(family) + "/" + priority
+  std::map<std::string, Pool> regional;  // priority
+
+  Quotas(const json& vm_sizes, const json& usages) {
+    for (const auto& v : values(vm_sizes)) {
+      const std::string name = string_at(v, "name");
+      const auto vcpus = int_at(v, "vCPUs");
+      if (name.empty() || !vcpus) continue;
+      sizes[squash(name)] = VmSize{string_at(v, "family"), *vcpus};
+    }
+    for (const auto& u : values(usages)) {
+      const std::string type = ascii_lower(string_at(u, "type"));
+      const std::string id = ascii_lower(string_at(u, "id"));
+      const std::string name = string_at(member(u, "name"), "value");
+      const auto limit = int_at(u, "limit");
+      const auto current = int_at(u, "currentValue");
+      if (name.empty() || !limit || !current) continue;
+      if (id.find("/workspaces/") != std::string::npos) continue;  // per-workspace or per-compute usage
+      Pool pool{name, *limit, *current, 0};
+      if (type.find("dedicatedcores") != std::string::npos) {
+        regional["dedicated"] = pool;
+      } else if (type.find("lowprioritycores") != std::string::npos) {
+        regional["lowpriority"] = pool;
+      } else {
+        std::string family, priority;
+        if (parse_family_usage(name, family, priority)) families[family + "/" + priority] = pool;
+      }
+    }
+  }
+
+  const VmSize* size(const std::string& vm_size) const {
+    const auto it = sizes.find(squash(vm_size));
+    return it == sizes.end() ? nullptr : &it->second;
+  }
+  Pool* family(const VmSize& size, const std::string& priority) {
+    const auto it = families.find(squash(size.family) + "/" + priority);
+    return it == families.end() ? nullptr : &it->second;
+  }
+  Pool* total(const std::string& priority) {
+    const auto it = regional.find(priority);
+    return it == regional.end() ? nullptr : &it->second;
+  }
+};
+
+std::string source_of(const translate::DesiredResource& d) { return d.source_id.empty() ? d.id : d.source_id; }
+
+translate::Finding size_unavailable(const translate::DesiredResource& d, const std::string& what, const std::string& vm_size) {
+  return {"vm-size-unavailable", translate::Severity::Error, source_of(d),
+          what + " " + d.id + " asks for VM size '" + vm_size +
+              "', which the target location does not offer for AmlCompute",
+          "map the cluster to a VM size listed by the location's vmSizes API, or choose another target.location"};
+}
+
+std::string nodes(long long n) { return std::to_string(n) + (n == 1 ? " node" : " nodes"); }
+
 }  // namespace
 
 QuotaCheck check_quota(const std::vector<translate::DesiredResource>& computes, const json& vm_sizes,
-                       const json& usages, const std::vector<json>& existing) {
-  std::map<std::string, VmSize> sizes;  // squash(name) -> size
-  for (const auto& v : values(vm_sizes)) {
-    const std::string name = string_at(v, "name");
-    const auto vcpus = int_at(v, "vCPUs");
-    if (name.empty() || !vcpus) continue;
-    sizes[squash(name)] = VmSize{string_at(v, "family"), *vcpus};
-  }
-
-  std::map<std::string, Pool> families;  // squash(family) + "/" + priority
-  std::map<std::string, Pool> regional;  // priority
-  for (const auto& u : values(usages)) {
-    const std::string type = ascii_lower(string_at(u, "type"));
-    const std::string id = ascii_lower(string_at(u, "id"));
-    const json name_obj = u.is_object() && u.contains("name") ? u["name"] : json();
-    const std::string name = string_at(name_obj, "value");
-    const auto limit = int_at(u, "limit");
-    const auto current = int_at(u, "currentValue");
-    if (name.empty() || !limit || !current) continue;
-    if (id.find("/workspaces/") != std::string::npos) continue;  // per-workspace or per-compute usage
-    Pool pool{name, *limit, *current, 0};
-    if (type.find("dedicatedcores") != std::string::npos) {
-      regional["dedicated"] = pool;
-    } else if (type.find("lowprioritycores") != std::string::npos) {
-      regional["lowpriority"] = pool;
-    } else {
-      std::string family, priority;
-      if (parse_family_usage(name, family, priority)) families[family + "/" + priority] = pool;
-    }
-  }
-
-  for (const auto& body : existing) {
-    const Demand d = demand_of(body);
-    const auto size = sizes.find(squash(d.vm_size));
-    if (size == sizes.end()) continue;
-    for (Pool* pool : {families.count(squash(size->second.family) + "/" + d.priority)
-                           ? &families[squash(size->second.family) + "/" + d.priority]
-                           : nullptr,
-                       regional.count(d.priority) ? &regional[d.priority] : nullptr}) {
-      if (!pool) continue;
-      pool->reserved += d.max_nodes * size->second.vcpus;
-      pool->allocated += d.current_nodes * size->second.vcpus;
-    }
-  }
-
+                       const json& usages) {
+  Quotas quotas(vm_sizes, usages);
   QuotaCheck out;
   for (const auto& c : computes) {
     const Demand demand = demand_of(c.body);
-    const std::string& vm_size = demand.vm_size;
-    const std::string& priority = demand.priority;
-    const long long max_nodes = demand.max_nodes;
-    const std::string source = c.source_id.empty() ? c.id : c.source_id;
-
-    const auto size = sizes.find(squash(vm_size));
-    if (size == sizes.end()) {
+    const VmSize* size = quotas.size(demand.vm_size);
+    if (!size) {
       out.held.push_back(c.id);
-      out.findings.push_back({"vm-size-unavailable", translate::Severity::Error, source,
-                              "compute " + c.id + " asks for VM size '" + vm_size +
-                                  "', which the target location does not offer for AmlCompute",
-                              "map the cluster to a VM size listed by the location's vmSizes API, or choose another "
-                              "target.location"});
+      out.findings.push_back(size_unavailable(c, "compute", demand.vm_size));
       continue;
     }
-    const long long needed = max_nodes * size->second.vcpus;
-    const std::string family_key = squash(size->second.family) + "/" + priority;
-    Pool* family = families.count(family_key) ? &families[family_key] : nullptr;
-    Pool* total = regional.count(priority) ? &regional[priority] : nullptr;
-
-    std::string short_of;
-    for (Pool* pool : {family, total}) {
-      if (!pool || pool->unlimited() || needed <= pool->available()) continue;
-      short_of = pool->label + ": needs " + std::to_string(needed) + " cores (" + std::to_string(max_nodes) +
-                 " nodes x " + std::to_string(size->second.vcpus) + " vCPUs of " + vm_size + "), available " +
-                 std::to_string(std::max(0LL, pool->available())) + " (limit " + std::to_string(pool->limit) +
-                 ", in use " + std::to_string(pool->used) +
-                 (pool->reserved ? ", reserved by existing computes " + std::to_string(pool->reserved) : std::string()) +
-                 (pool->taken ? ", planned for other computes " + std::to_string(pool->taken) : std::string()) + ")";
+    // AML creates the cluster when its quota can hold the minimum, and at least one node.
+    const long long at_least = std::max(1LL, demand.min_nodes);
+    const long long needed = at_least * size->vcpus;
+    Pool* family = quotas.family(*size, demand.priority);
+    Pool* total = quotas.total(demand.priority);
+    const Pool* short_of = nullptr;
+    for (const Pool* pool : {family, total})
+      if (pool && !pool->unlimited() && needed > pool->available()) {
+        short_of = pool;
+        break;
+      }
+    if (short_of) {
+      out.held.push_back(c.id);
+      out.findings.push_back(
+          {"quota-insufficient", translate::Severity::Error, source_of(c),
+           "compute " + c.id + " is held, as AML would refuse it: the subscription's " + short_of->label + " quota (" +
+               short_of->figures() + ") has " + std::to_string(std::max(0LL, short_of->available())) +
+               " vCPUs free and cannot accommodate for at least " + nodes(at_least) + " of " + demand.vm_size +
+               " which maps to " + std::to_string(needed) + " vCPUs",
+           "request a quota increase for the VM family in the target location, or lower minNodeCount"});
+      continue;
+    }
+    // Created; can it reach its maximum?
+    const long long wanted = demand.max_nodes * size->vcpus;
+    for (const Pool* pool : {family, total}) {
+      if (!pool || pool->unlimited() || wanted <= pool->available()) continue;
+      const long long reachable = std::max(0LL, pool->available()) / std::max(1LL, size->vcpus);
+      out.findings.push_back(
+          {"quota-max-exceeded", translate::Severity::Warning, source_of(c),
+           "compute " + c.id + " is created, but it can scale to " + std::to_string(reachable) + " of its " +
+               std::to_string(demand.max_nodes) + " nodes: maxNodeCount x vCPUs = " + std::to_string(demand.max_nodes) +
+               " x " + std::to_string(size->vcpus) + " = " + std::to_string(wanted) + " vCPUs of " + demand.vm_size +
+               ", and the " + pool->label + " quota (" + pool->figures() + ") has " +
+               std::to_string(std::max(0LL, pool->available())) + " free",
+           "request a quota increase for the VM family if jobs need the full size"});
       break;
     }
-    if (!short_of.empty()) {
-      out.held.push_back(c.id);
-      out.findings.push_back({"quota-insufficient", translate::Severity::Error, source,
-                              "compute " + c.id + " is held: family " + size->second.family + " " + short_of,
-                              "request a quota increase for the VM family in the target location, or lower "
-                              "maxNodeCount"});
-      continue;
-    }
     if (!family) {
-      out.findings.push_back({"quota-unknown", translate::Severity::Info, source,
-                              "no usage entry for VM family " + size->second.family + " (" + priority +
-                                  "); compute " + c.id + " is created without a quota check",
+      out.findings.push_back({"quota-unknown", translate::Severity::Info, source_of(c),
+                              "no usage entry for VM family " + size->family + " (" + demand.priority + "); compute " +
+                                  c.id + " is created without a quota check",
                               "none"});
     }
-    for (Pool* pool : {family, total}) {
+    for (Pool* pool : {family, total})
       if (pool) pool->taken += needed;
-    }
     out.fits.push_back(c.id);
+  }
+  return out;
+}
+
+QuotaCheck check_job_quota(const std::vector<translate::DesiredResource>& jobs,
+                           const std::map<std::string, json>& compute_bodies, const json& vm_sizes, const json& usages) {
+  Quotas quotas(vm_sizes, usages);
+  QuotaCheck out;
+  for (const auto& j : jobs) {
+    const json& props = member(j.body, "properties");
+    const auto compute = compute_bodies.find(id_key(string_at(props, "computeId")));
+    if (compute == compute_bodies.end()) {
+      out.fits.push_back(j.id);
+      continue;
+    }
+    const Demand demand = demand_of(compute->second);
+    const VmSize* size = quotas.size(demand.vm_size);
+    if (!size) {  // the compute's own check says so
+      out.fits.push_back(j.id);
+      continue;
+    }
+    const long long instances = std::max(1LL, int_at(member(props, "resources"), "instanceCount").value_or(1));
+    const long long needed = instances * size->vcpus;
+    const Pool* short_of = nullptr;
+    for (const Pool* pool : {quotas.family(*size, demand.priority), quotas.total(demand.priority)})
+      if (pool && !pool->unlimited() && needed > pool->limit) {
+        short_of = pool;
+        break;
+      }
+    if (!short_of) {
+      out.fits.push_back(j.id);
+      continue;
+    }
+    out.held.push_back(j.id);
+    out.findings.push_back(
+        {"quota-job-exceeds", translate::Severity::Error, source_of(j),
+         "job " + j.id + " is held, as AML would refuse it (JobNodeCountExceedsCoreQuota): the subscription's " +
+             short_of->label + " quota of " + std::to_string(short_of->limit) + " is less than the requested job node count of " +
+             std::to_string(instances) + " which maps to " + std::to_string(needed) + " vCPUs (" + demand.vm_size + ")",
+         "request a quota increase for the VM family in the target location, or run the job on fewer nodes"});
   }
   return out;
 }

@@ -1,14 +1,22 @@
-// Quota pre-flight for new computes (pure): given the location's vmSizes and usages, as the AML
-// 2024-04-01 API returns them ({"value":[...]}), decide which desired computes fit. A compute needs
-// maxNodeCount x vCPUs cores of its VM family's quota for its priority (Dedicated or LowPriority)
-// and of the regional total for that priority; computes draw on the same quota cumulatively, in
-// the order given. One that does not fit is held with a quota-insufficient finding (family,
-// needed, available = limit - currentValue - reservations of existing computes (below) - what
-// earlier computes in the list took). A negative
-// limit means unlimited. A VM size the location does not offer is held (vm-size-unavailable); a
-// family without a usage entry cannot be checked and is let through (ARM has the last word).
+// Quota pre-flight (pure), by the rules AML enforces, from the location's vmSizes and usages as the
+// AML 2024-04-01 API returns them ({"value":[...]}):
+//   - AML refuses a new AmlCompute only when the quota cannot hold its minimum: max(1, minNodeCount)
+//     nodes x vCPUs, against the VM family's quota for its priority (Dedicated or LowPriority) and the
+//     regional total for that priority ("The specified subscription has a Standard NC family vCPU
+//     quota of 0 and cannot accomodate for at least 1 requested managed compute nodes which maps to
+//     12 vCPUs"). Such a compute is held (quota-insufficient, Error).
+//   - A maxNodeCount beyond the quota is accepted; the cluster simply cannot scale past it: the
+//     compute is created, with a quota-max-exceeded Warning giving the numbers.
+//   - AML refuses a job whose instanceCount x vCPUs exceeds the quota's limit (JobNodeCountExceedsCoreQuota:
+//     "... vCPU quota of 2 and is less than the requested job node count of 2 which maps to 4
+//     vCPUs"): it could never run. Such a job is held (quota-job-exceeds, Error).
+// Available = limit - currentValue (the cores the subscription's clusters hold now) - what earlier
+// computes in the list take (their minimum). A negative limit means unlimited. A VM size the location
+// does not offer is held (vm-size-unavailable); a family without a usage entry cannot be checked and
+// is let through (quota-unknown; ARM has the last word).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,17 +27,19 @@
 namespace bai2aml::reconcile {
 
 struct QuotaCheck {
-  std::vector<std::string> fits;             // compute ids that may be created, in input order
-  std::vector<std::string> held;             // compute ids to hold this cycle
-  std::vector<translate::Finding> findings;  // quota-insufficient, vm-size-unavailable, quota-unknown
+  std::vector<std::string> fits;             // ids that may be created, in input order
+  std::vector<std::string> held;             // ids to hold this cycle
+  std::vector<translate::Finding> findings;  // quota-insufficient, quota-max-exceeded, quota-job-exceeds, ...
 };
 
-// `existing`: the AmlCompute bodies already in the target (as observed). Each reserves its own
-// maxNodeCount x vCPUs, whatever it uses right now (currentValue counts allocated nodes only, and an
-// idle elastic compute allocates none): without that, a compute held this pass would fit the next,
-// once the compute that took its quota exists and sits idle. Their allocated nodes
-// (currentNodeCount) are already in currentValue and are not counted twice.
+// New computes (desired bodies), in the order they would be created.
 QuotaCheck check_quota(const std::vector<translate::DesiredResource>& computes, const nlohmann::json& vm_sizes,
-                       const nlohmann::json& usages, const std::vector<nlohmann::json>& existing = {});
+                       const nlohmann::json& usages);
+
+// New jobs (desired bodies). compute_bodies: id_key -> body of each compute a job may name in
+// properties.computeId (desired or observed). A job whose compute is unknown is let through.
+QuotaCheck check_job_quota(const std::vector<translate::DesiredResource>& jobs,
+                           const std::map<std::string, nlohmann::json>& compute_bodies, const nlohmann::json& vm_sizes,
+                           const nlohmann::json& usages);
 
 }  // namespace bai2aml::reconcile

@@ -49,6 +49,9 @@ void RetryPolicy::attempt(Request request, Next next, ResponseCallback done, int
     std::uniform_real_distribution<double> jitter(0.8, 1.3);
     const auto delay = server_delay ? std::min(*server_delay, options_.max_server_delay)
                                     : backoff(attempt_no, jitter(rng));
+    if (server_delay && *server_delay > delay)
+      spdlog::warn("{} {} asked to retry after {} s (Retry-After); retrying after {} s, the cap on server-imposed waits",
+                   request.method, request.url, server_delay->count() / 1000, delay.count() / 1000);
     spdlog::debug("retrying {} {} after {} ({} of {}) in {} ms", request.method, request.url, why, attempt_no + 1,
                   options_.max_retries, delay.count());
     auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "azure/http_types.hpp"
 #include "azure/pipeline.hpp"
 
 namespace boost::asio {
@@ -19,7 +20,7 @@ struct RetryOptions {
   int max_retries = 3;                                  // attempts = max_retries + 1
   std::chrono::milliseconds base_delay{800};            // base * 2^attempt * jitter[0.8,1.3)
   std::chrono::milliseconds max_delay{60000};           // cap for computed delays
-  std::chrono::milliseconds max_server_delay{300000};   // cap for server-named delays
+  std::chrono::milliseconds max_server_delay{kMaxServerDelay};  // cap for server-named delays
   std::set<int> statuses{408, 429, 500, 502, 503, 504};
 };
 

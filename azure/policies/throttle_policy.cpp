@@ -62,6 +62,13 @@ double ThrottlePolicy::tokens(const std::string& subscription, bool writes) cons
   return it == buckets_.end() ? 0.0 : it->second->tokens;
 }
 
+std::chrono::milliseconds ThrottlePolicy::hold_remaining(const std::string& subscription, bool writes) const {
+  const auto it = buckets_.find(subscription + (writes ? "|writes" : "|reads"));
+  if (it == buckets_.end()) return std::chrono::milliseconds(0);
+  const auto left = it->second->hold_until - Clock::now();
+  return std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(left));
+}
+
 void ThrottlePolicy::send(Request request, Next next, ResponseCallback done) {
   const auto subscription = subscription_of(request.url);
   if (subscription.empty()) {
@@ -114,7 +121,11 @@ void ThrottlePolicy::send(Request request, Next next, ResponseCallback done) {
           bucket->probed = true;  // this server sends no budget header: trust the configured rate
         }
         if (r.status == 429) {
-          const auto delay = retry_after(r.headers).value_or(std::chrono::seconds(1));
+          const auto asked = retry_after(r.headers).value_or(std::chrono::seconds(1));
+          const auto delay = std::min<std::chrono::milliseconds>(asked, options_.max_server_delay);
+          if (asked > delay)
+            spdlog::warn("ARM asked {} to wait {} s (Retry-After); waiting {} s, the cap on server-imposed waits",
+                         bucket->name, asked.count() / 1000, delay.count() / 1000);
           bucket->rate = std::max(options_.min_rate, bucket->rate / 2);
           bucket->tokens = 0;
           bucket->hold_until = std::max(bucket->hold_until, Clock::now() + delay);

@@ -3,7 +3,7 @@
 // x-ms-ratelimit-remaining-subscription-{reads,writes} sets the local tokens (minus requests still
 // in flight, at most the local burst), so the local refill rate only paces while the server's budget
 // is spent; a 429 halves the refill rate and holds the bucket until its Retry-After; successes
-// raise the rate back additively. Until the first answer of a bucket arrives only one request of
+// raise the rate back additively. A hold never exceeds max_server_delay (kMaxServerDelay). Until the first answer of a bucket arrives only one request of
 // that bucket is in flight (the server's budget is unknown). Requests without a subscription in
 // their URL pass unpaced.
 #pragma once
@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "azure/http_types.hpp"
 #include "azure/pipeline.hpp"
 
 namespace boost::asio {
@@ -28,6 +29,7 @@ struct ThrottleOptions {
   double write_burst = 200.0;
   double min_rate = 0.2;      // floor of the adaptive rate
   double recovery_step = 0.5; // tokens/s added back per successful answer, up to the configured rate
+  std::chrono::milliseconds max_server_delay{kMaxServerDelay};  // cap on a 429's Retry-After hold
 };
 
 class ThrottlePolicy : public Policy {
@@ -41,6 +43,8 @@ class ThrottlePolicy : public Policy {
   double rate(const std::string& subscription, bool writes) const;
   // The tokens a bucket holds as of its last answer or refill, or 0 if it does not exist; for tests.
   double tokens(const std::string& subscription, bool writes) const;
+  // How long a bucket is still held after a 429 (0 if not held or absent); for tests.
+  std::chrono::milliseconds hold_remaining(const std::string& subscription, bool writes) const;
 
   struct Bucket;
 

@@ -35,7 +35,7 @@ azure::Result<reconcile::Observation> observe(azure::SyncArmClient& client, cons
   auto r = client.run<reconcile::Observation>([&](std::function<void(azure::Result<reconcile::Observation>)> cb) {
     observer.observe(rg, version_containers, [cb](reconcile::Observation o) { cb(std::move(o)); });
   });
-  if (r.ok() && !r.value().complete()) {
+  if (r.ok() && !r.value().usable()) {
     azure::ArmError e;
     e.code = "ObservationIncomplete";
     e.message = r.value().errors.empty() ? "the workspaces could not be listed" : r.value().errors.front();
@@ -84,9 +84,12 @@ int plan(const CommandLine& cl) {
   else observe_error = observation.error().to_string();
   reconcile::DiffInputs inputs;
   inputs.policy = cfg->policy;
+  if (observation.ok()) inputs.unobserved_scopes = observation.value().incomplete;
   for (const auto& id : reconcile::computes_with_active_jobs(observed)) inputs.computes_with_active_jobs.insert(id);
   if (store) add_journal_inputs(*store, inputs);
   auto plan = reconcile::diff(translation.resources, observed, inputs);
+  if (observation.ok())
+    for (auto& f : reconcile::unobserved_scope_findings(observation.value())) plan.findings.push_back(std::move(f));
   if (observe_error.empty()) {
     reconcile::SourceRetirementInputs retire;
     retire.mode = cfg->policy.retire_source;

@@ -117,6 +117,11 @@ void EmulatorProcess::put_resource(const nlohmann::json& resource) const {
   }
 }
 
+void EmulatorProcess::set_failures(const nlohmann::json& rules) const {
+  const auto r = admin("PUT", "/_emulator/failures", nlohmann::json{{"rules", rules}}.dump());
+  if (r.status != 200) throw std::runtime_error("emulator refused the failure rules: " + std::to_string(r.status) + " " + r.body);
+}
+
 config::Azure azure_config(const EmulatorProcess& emulator, config::AuthMethod method,
                            const bai2aml::testing::TempDir& dir) {
   config::Azure azure;

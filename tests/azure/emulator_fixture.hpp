@@ -36,6 +36,7 @@ class EmulatorProcess {
   nlohmann::json stats() const;
   void reset_stats() const;
   void put_resource(const nlohmann::json& resource) const;
+  void set_failures(const nlohmann::json& rules) const;  // PUT /_emulator/failures {"rules": rules}
   std::string log() const;  // the emulator's stderr
 
  private:

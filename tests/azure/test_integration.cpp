@@ -128,6 +128,27 @@ TEST_CASE("retries: 429 from the subscription's read bucket is waited out per Re
   CHECK(elapsed >= std::chrono::milliseconds(1500));  // 3 reads at 1/s after a burst of 1
 }
 
+TEST_CASE("retries: a Retry-After of a year (emulator rule) is cut to the cap, in the retry policy and the throttle") {
+  EmulatorProcess emulator;
+  emulator.set_failures(json::array({{{"path_prefix", kVision},
+                                      {"method", "GET"},
+                                      {"status", 429},
+                                      {"code", "TooManyRequests"},
+                                      {"retry_after", "31536000"},
+                                      {"times", 2}}}));
+  TempDir dir;
+  auto options = quick_options();
+  // The caps, shortened so the test is quick (their defaults, kMaxServerDelay, are checked in the
+  // policy tests): without them this GET would wait a year.
+  options.retry.max_server_delay = std::chrono::milliseconds(300);
+  options.throttle.max_server_delay = std::chrono::milliseconds(300);
+  SyncArmClient client(azure_config(emulator, AuthMethod::ClientSecret, dir), options);
+  const auto t0 = Clock::now();
+  REQUIRE(client.get(kVision).ok());
+  CHECK(Clock::now() - t0 < std::chrono::seconds(10));
+  CHECK(stat(emulator.stats(), "requests", "GET") == 3);  // two 429s, then the answer
+}
+
 TEST_CASE("terminal errors: a 400 for an invalid body is returned at once, not retried") {
   EmulatorProcess emulator;
   TempDir dir;

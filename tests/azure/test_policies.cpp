@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "azure/arm_client.hpp"
 #include "azure/arm_pipeline.hpp"
 #include "azure/policies/bearer_token_policy.hpp"
 #include "azure/policies/retry_policy.hpp"
@@ -270,6 +271,20 @@ TEST_CASE("throttle: a 429 halves the rate and holds the bucket for Retry-After 
   CHECK(Clock::now() - t0 < milliseconds(200));
   CHECK(send(io, p, put).value().status == 200);
   CHECK(at.back() - at.front() >= milliseconds(280));  // the second PUT waited out the hold
+}
+
+TEST_CASE("throttle: a Retry-After of a year holds the bucket for kMaxServerDelay at most") {
+  boost::asio::io_context io;
+  auto policy = std::make_unique<ThrottlePolicy>(io, ThrottleOptions{});  // the production defaults
+  auto* throttle = policy.get();
+  FakeServer server(io, [&](const Request&) -> Result<Response> { return reply(429, "", {{"Retry-After", "31536000"}}); });
+  auto p = chain(io, server, std::move(policy));
+  CHECK(send(io, p, get()).value().status == 429);
+  CHECK(kMaxServerDelay == std::chrono::seconds(60));  // the documented maximum (README)
+  CHECK(throttle->hold_remaining("s1", false) > std::chrono::seconds(50));
+  CHECK(throttle->hold_remaining("s1", false) <= kMaxServerDelay);
+  CHECK(RetryOptions{}.max_server_delay == kMaxServerDelay);
+  CHECK(ArmClientOptions{}.max_poll_interval == kMaxServerDelay);
 }
 
 TEST_CASE("throttle: the server's remaining count sets the local budget - down and up to the burst") {

@@ -54,6 +54,26 @@ TEST_CASE("a PUT over an existing compute answers 200 Updating") {
   CHECK(emu.arm("GET", q(path, kAml)).json()["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 8);
 }
 
+TEST_CASE("a PUT over a Failed compute answers 200 with it still Failed - only a DELETE clears it") {
+  EmulatorProcess emu(seed_with_aml_workspace(), {"--lro-ms", "0"});
+  const std::string path = aml_ws_path() + "/computes/gpu-cluster";
+  REQUIRE(emu.arm("PUT", q(path, kAml), aml_compute_body().dump()).status == 201);
+  json failed = emu.resources(path).at(0);
+  failed["properties"]["provisioningState"] = "Failed";
+  failed["properties"]["provisioningErrors"] = json::array({{{"error", {{"code", "AllocationFailed"}, {"message", "no capacity"}}}}});
+  emu.put_resource(failed);
+  HttpResult again = emu.arm("PUT", q(path, kAml), aml_compute_body().dump());
+  REQUIRE(again.status == 200);
+  CHECK(again.header("Azure-AsyncOperation") == "");
+  CHECK(again.json()["properties"]["provisioningState"] == "Failed");
+  CHECK(emu.arm("GET", q(path, kAml)).json()["properties"]["provisioningErrors"][0]["error"]["code"] == "AllocationFailed");
+  REQUIRE(emu.arm("DELETE", q(path, kAml)).status == 202);
+  REQUIRE(eventually([&] { return emu.arm("GET", q(path, kAml)).status == 404; }, std::chrono::seconds(5)));
+  HttpResult fresh = emu.arm("PUT", q(path, kAml), aml_compute_body().dump());
+  CHECK(fresh.status == 201);
+  CHECK(fresh.json()["properties"]["provisioningState"] == "Creating");
+}
+
 TEST_CASE("AmlCompute DELETE answers 202 with Azure-AsyncOperation and Location - Location answers 202 then 204") {
   EmulatorProcess emu(seed_with_aml_workspace(), {"--lro-ms", "1500"});
   const std::string path = aml_ws_path() + "/computes/gpu-cluster";

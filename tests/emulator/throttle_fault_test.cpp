@@ -115,3 +115,27 @@ TEST_CASE("a retired Batch AI (--batchai-retired) fails every Batch AI call and 
   CHECK(emu.arm("PUT", q(bai_ws_path(), kBai), R"({"location":"eastus"})").status == 400);
   CHECK(emu.arm("GET", q(aml_ws_path(), kAml)).status == 200);
 }
+
+TEST_CASE("failure rules: requests under a path prefix get the rule's error - by method, N times - admin shows them") {
+  EmulatorProcess emu(seed_with_aml_workspace());
+  const std::string computes = aml_ws_path() + "/computes";
+  emu.set_failures(json::array({{{"path_prefix", aml_ws_path() + "/"},
+                                 {"method", "GET"},
+                                 {"status", 403},
+                                 {"code", "AuthorizationFailed"},
+                                 {"message", "no access to this workspace"},
+                                 {"retry_after", "31536000"},
+                                 {"times", 2}}}));
+  HttpResult first = emu.arm("GET", q(computes, kAml));
+  CHECK(first.status == 403);
+  CHECK(first.json()["error"]["code"] == "AuthorizationFailed");
+  CHECK(first.header("Retry-After") == "31536000");
+  CHECK(emu.arm("GET", q(aml_ws_path(), kAml)).status == 200);  // the prefix ends with '/': not the workspace
+  CHECK(emu.arm("PUT", q(computes + "/gpu-cluster", kAml), aml_compute_body().dump()).status == 201);  // GET only
+  CHECK(emu.arm("GET", q(computes, kAml)).status == 403);
+  CHECK(emu.arm("GET", q(computes, kAml)).status == 200);  // two answers given: the rule is gone
+  HttpResult bad = http_request("PUT", emu.base_url() + "/_emulator/failures", R"({"rules":[{"status":200}]})", {},
+                                emu.http_options());
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("path_prefix") != std::string::npos);
+}

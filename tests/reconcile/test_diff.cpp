@@ -426,3 +426,76 @@ TEST_CASE("a scope whose LIST failed is neither created into nor retired from") 
   CHECK(std::none_of(plan.actions.begin(), plan.actions.end(),
                      [](const Action& a) { return a.kind == ActionKind::Retire; }));
 }
+
+TEST_CASE("nothing observed inside a scope whose LIST failed is updated or replaced") {
+  config::Policy replace;
+  replace.replace = true;
+  DiffInputs in{replace, {}, {}, {}, {}};
+  in.unobserved_scopes.insert(kWs);
+  // The jobs LIST of ws1 failed: whether the compute has active jobs is unknown.
+  json changed = desired_compute_body();
+  changed["properties"]["properties"]["vmSize"] = "Standard_NC12";
+  const Plan plan = diff({desired(Kind::Workspace, kWs, desired_workspace_body()),
+                          desired(Kind::Compute, kCompute, changed, {kWs})},
+                         {observed(Kind::Workspace, kWs, desired_workspace_body()),
+                          observed(Kind::Compute, kCompute, desired_compute_body())},
+                         in);
+  CHECK(action_for(plan, kCompute).kind == ActionKind::Noop);
+  CHECK_FALSE(action_for(plan, kCompute).writes());
+
+  in.unobserved_scopes.clear();  // the next pass sees it all: replaced as usual
+  const Plan next = diff({desired(Kind::Workspace, kWs, desired_workspace_body()),
+                          desired(Kind::Compute, kCompute, changed, {kWs})},
+                         {observed(Kind::Workspace, kWs, desired_workspace_body()),
+                          observed(Kind::Compute, kCompute, desired_compute_body())},
+                         in);
+  CHECK(action_for(next, kCompute).kind == ActionKind::Replace);
+}
+
+TEST_CASE("an owned compute whose provisioning ended Failed is recovered - with backoff - then failed for good") {
+  const auto desired_compute = desired(Kind::Compute, kCompute, desired_compute_body(), {kWs});
+  auto failed = observed(Kind::Compute, kCompute, desired_compute_body());
+  failed.body["properties"]["provisioningState"] = "Failed";
+  failed.body["properties"]["provisioningErrors"] =
+      json::array({{{"error", {{"code", "AllocationFailed"}, {"message", "no capacity in eastus"}}}}});
+  const auto plan_with = [&](DiffInputs in) { return diff({desired_compute}, {failed}, in); };
+  const std::string hash = body_hash(desired_compute.body);
+
+  // Never recovered: delete and create again (a PUT over it would change nothing).
+  DiffInputs in;
+  Plan plan = plan_with(in);
+  CHECK(action_for(plan, kCompute).kind == ActionKind::Recover);
+  CHECK(action_for(plan, kCompute).method == "PUT");
+  CHECK(action_for(plan, kCompute).reason.find("AllocationFailed: no capacity in eastus") != std::string::npos);
+  CHECK(has_finding(plan, "provisioning-failed"));
+
+  // Recovered once, the last one recently: it waits (no write), still pending.
+  in.recoveries[id_key(kCompute)].attempts[hash] = 1;
+  in.recoveries[id_key(kCompute)].backing_off = true;
+  plan = plan_with(in);
+  CHECK(action_for(plan, kCompute).kind == ActionKind::Noop);
+  CHECK_FALSE(action_for(plan, kCompute).failed);
+
+  // Active jobs on it: not deleted.
+  DiffInputs busy;
+  busy.computes_with_active_jobs.insert(kCompute);
+  CHECK(plan_with(busy).actions.at(0).kind == ActionKind::Blocked);
+  CHECK_FALSE(plan_with(busy).actions.at(0).failed);
+
+  // Every attempt used: failed, with ARM's error in the finding.
+  in.recoveries[id_key(kCompute)].attempts[hash] = in.max_recovery_attempts;
+  in.recoveries[id_key(kCompute)].backing_off = false;
+  plan = plan_with(in);
+  CHECK(action_for(plan, kCompute).kind == ActionKind::Blocked);
+  CHECK(action_for(plan, kCompute).failed);
+  const auto f = std::find_if(plan.findings.begin(), plan.findings.end(),
+                              [](const translate::Finding& x) { return x.code == "provisioning-failed"; });
+  REQUIRE(f != plan.findings.end());
+  CHECK(f->severity == translate::Severity::Error);
+  CHECK(f->message.find("AllocationFailed: no capacity in eastus") != std::string::npos);
+
+  // A new desired spec starts the count again.
+  in.recoveries[id_key(kCompute)].attempts.clear();
+  in.recoveries[id_key(kCompute)].attempts["another-spec"] = 3;
+  CHECK(plan_with(in).actions.at(0).kind == ActionKind::Recover);
+}

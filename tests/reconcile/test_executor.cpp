@@ -47,8 +47,9 @@ struct Rig {
     bai2aml::testing::write_file(password_file, "s3cret-Passw0rd\n");
   }
 
-  void make_executor(std::size_t max_parallel = 4) {
+  void make_executor(std::size_t max_parallel = 4, milliseconds operation_deadline = std::chrono::minutes(30)) {
     ExecutorOptions options;
+    options.operation_deadline = operation_deadline;
     options.max_parallel = max_parallel;
     options.backoff_base = milliseconds(2);
     options.backoff_cap = milliseconds(20);
@@ -409,4 +410,58 @@ TEST_CASE("executor: a missing secret file sends nothing and backs off - naming 
   CHECK(rig.store->operations_for(kCompute).empty());  // nothing was about to be sent
   CHECK(rig.status_of(kCompute).last_error.find("/run/credentials/ssh-password") != std::string::npos);
   rig.executor->shut_down(milliseconds(100), [](bool) {});
+}
+
+TEST_CASE("executor: recover deletes the Failed compute - then creates it - each recovery again from the DELETE") {
+  Rig rig;
+  json live_compute = desired_compute_body();
+  live_compute["id"] = kCompute;
+  live_compute["properties"]["provisioningState"] = "Failed";
+  rig.arm.resources[ascii_lower(kCompute)] = live_compute;
+  ObservedResource ws{translate::Kind::Workspace, kWs, {{"properties", {{"provisioningState", "Succeeded"}}}}};
+  const auto d = desired(translate::Kind::Compute, kCompute, rig.compute_body(), {kWs});
+  for (int round = 1; round <= 2; ++round) {
+    auto observed = rig.observe();
+    observed.push_back(ws);
+    const Plan plan = diff({d}, observed, DiffInputs{});
+    REQUIRE(plan.actions.at(0).kind == ActionKind::Recover);
+    rig.executor->submit(plan.actions, observed);
+    rig.run_until([&] { return rig.executor->idle() && rig.status_of(kCompute).phase == ItemPhase::Succeeded; });
+    // It failed again (as the fault injection of the emulator may make it).
+    rig.arm.resources[ascii_lower(kCompute)]["properties"]["provisioningState"] = "Failed";
+  }
+  std::vector<std::string> compute_writes;
+  for (const auto& r : rig.arm.requests)
+    if (r.method != "GET" && r.path == kCompute) compute_writes.push_back(r.method);
+  CHECK(compute_writes == std::vector<std::string>{"DELETE", "PUT", "DELETE", "PUT"});
+  std::vector<std::string> phases;
+  for (const auto& op : rig.store->operations_for(kCompute)) phases.push_back(op.action + ":" + op.state);
+  CHECK(phases == std::vector<std::string>{"recover-delete:succeeded", "recover-put:succeeded", "recover-delete:succeeded",
+                                           "recover-put:succeeded"});
+}
+
+TEST_CASE("executor: an operation that never ends is given up at its deadline - with a finding - and retried") {
+  Rig rig;
+  rig.make_executor(4, milliseconds(40));
+  rig.arm.lro_polls = 1000000;  // InProgress for ever
+  const auto d = desired(translate::Kind::Compute, kCompute, rig.compute_body(), {kWs});
+  ObservedResource ws{translate::Kind::Workspace, kWs, {{"properties", {{"provisioningState", "Succeeded"}}}}};
+  const Plan plan = diff({d}, {ws}, DiffInputs{});
+  rig.executor->submit(plan.actions, {ws});
+  rig.run_until([&] { return rig.status_of(kCompute).phase == ItemPhase::BackingOff; });
+  REQUIRE(rig.status_of(kCompute).phase == ItemPhase::BackingOff);
+  CHECK(rig.status_of(kCompute).last_error.find("OperationDeadlineExceeded") != std::string::npos);
+  const auto ops = rig.store->operations_for(kCompute);
+  REQUIRE(ops.size() == 1);
+  CHECK(ops[0].state == "failed");
+  CHECK(ops[0].error_code == "OperationDeadlineExceeded");
+  const auto findings = rig.executor->findings();
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].code == "operation-deadline-exceeded");
+
+  rig.arm.lro_polls = 1;  // the retry's operation ends
+  rig.run_until([&] { return rig.status_of(kCompute).phase == ItemPhase::Succeeded; });
+  CHECK(rig.status_of(kCompute).phase == ItemPhase::Succeeded);
+  CHECK(writes_to(rig.arm, "PUT", kCompute).size() == 2);
+  CHECK(rig.executor->findings().empty());
 }

@@ -87,6 +87,14 @@ TEST_CASE("observer: a failed LIST makes the observation incomplete - naming the
   REQUIRE(obs.errors.size() == 1);
   CHECK(obs.errors[0].find("InternalServerError") != std::string::npos);
   CHECK(obs.incomplete == std::set<std::string>{id_key(kWs2)});
+  CHECK(obs.usable());  // the other workspace's resources are planned on
+  REQUIRE(obs.scope_errors.size() == 1);
+  const auto findings = unobserved_scope_findings(obs);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].code == "scope-unobserved");
+  CHECK(findings[0].source_id == kWs2);
+  CHECK(findings[0].message.find(kWs2) != std::string::npos);
+  CHECK(findings[0].message.find("InternalServerError") != std::string::npos);
 
   ObserverRig down;
   down.arm.faults["GET " + kRg + "/providers/Microsoft.MachineLearningServices/workspaces"] = {
@@ -94,6 +102,7 @@ TEST_CASE("observer: a failed LIST makes the observation incomplete - naming the
   const auto none = down.run<Observation>([&](auto done) { Observer(*down.client).observe(kRg, {}, done); });
   CHECK_FALSE(none.workspaces_listed);
   CHECK_FALSE(none.complete());
+  CHECK_FALSE(none.usable());
   CHECK(none.resources.empty());
 }
 

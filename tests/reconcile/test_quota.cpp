@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fixtures.hpp"
+#include "reconcile/arm_id.hpp"
 #include "reconcile/diff.hpp"
 #include "reconcile/quota.hpp"
 #include "tests/support/support.hpp"
@@ -33,12 +34,20 @@ json vm_sizes() {
 }
 
 translate::DesiredResource compute(const std::string& name, const std::string& size, int max_nodes,
-                                   const std::string& priority = "Dedicated") {
+                                   const std::string& priority = "Dedicated", int min_nodes = 0) {
   json body = desired_compute_body();
   body["properties"]["properties"]["vmSize"] = size;
   body["properties"]["properties"]["vmPriority"] = priority;
+  body["properties"]["properties"]["scaleSettings"]["minNodeCount"] = min_nodes;
   body["properties"]["properties"]["scaleSettings"]["maxNodeCount"] = max_nodes;
   return desired(translate::Kind::Compute, kWs + "/computes/" + name, body);
+}
+
+translate::DesiredResource job(const std::string& name, const std::string& compute_id, int instances) {
+  json body = desired_job_body();
+  body["properties"]["computeId"] = compute_id;
+  body["properties"]["resources"]["instanceCount"] = instances;
+  return desired(translate::Kind::Job, kWs + "/jobs/" + name, body);
 }
 
 const translate::Finding* finding(const QuotaCheck& q, const std::string& code) {
@@ -57,58 +66,54 @@ TEST_CASE("quota: a compute that fits its family and the regional total is let t
   CHECK(q.findings.empty());
 }
 
-TEST_CASE("quota: maxNodeCount x vCPUs beyond the family's quota is held with the figures") {
-  // 3 x 6 = 18 > 12 available in the NC family.
+TEST_CASE("quota: maxNodeCount beyond the quota is created as AML does - with a warning giving the numbers") {
+  // 3 x 6 = 18 > 12 available in the NC family; AML accepts it, the cluster scales to 2 nodes.
   const auto q = check_quota({compute("nc", "Standard_NC6", 3)}, vm_sizes(), spec_usages());
+  CHECK(q.fits == std::vector<std::string>{kWs + "/computes/nc"});
+  CHECK(q.held.empty());
+  const auto* f = finding(q, "quota-max-exceeded");
+  REQUIRE(f);
+  CHECK(f->severity == translate::Severity::Warning);
+  CHECK(f->source_id == kSource);
+  CHECK(f->message.find("can scale to 2 of its 3 nodes") != std::string::npos);
+  CHECK(f->message.find("3 x 6 = 18 vCPUs") != std::string::npos);
+  CHECK(f->message.find("limit 24, in use 12") != std::string::npos);
+  CHECK_FALSE(finding(q, "quota-insufficient"));
+}
+
+TEST_CASE("quota: a minimum the quota cannot hold is held - as AML refuses it - at least one node") {
+  // minNodeCount 3: 18 vCPUs > 12 free in the NC family.
+  const auto q = check_quota({compute("nc", "Standard_NC6", 4, "Dedicated", 3)}, vm_sizes(), spec_usages());
   CHECK(q.fits.empty());
   CHECK(q.held == std::vector<std::string>{kWs + "/computes/nc"});
   const auto* f = finding(q, "quota-insufficient");
   REQUIRE(f);
   CHECK(f->severity == translate::Severity::Error);
-  CHECK(f->source_id == kSource);
-  CHECK(f->message.find("standardNCFamily") != std::string::npos);
-  CHECK(f->message.find("needs 18 cores") != std::string::npos);
-  CHECK(f->message.find("available 12") != std::string::npos);
+  CHECK(f->message.find("Standard NC Family") != std::string::npos);
+  CHECK(f->message.find("cannot accommodate for at least 3 nodes of Standard_NC6 which maps to 18 vCPUs") !=
+        std::string::npos);
+  CHECK(f->message.find("has 12 vCPUs free") != std::string::npos);
 }
 
-TEST_CASE("quota: computes of one family draw on it cumulatively - in order") {
+TEST_CASE("quota: computes draw on the quota cumulatively by their minimum - in order") {
   // DSv2 dedicated: 24 - 2 = 22 in the family, but the regional dedicated total has 10 left.
-  // a: 4 x 2 = 8 (fits, 2 left regionally), b: 2 x 2 = 4 (held), c: 1 x 2 = 2 (fits, 0 left).
-  const auto q = check_quota({compute("a", "Standard_DS2_v2", 4), compute("b", "Standard_DS2_v2", 2),
-                              compute("c", "Standard_DS2_v2", 1)},
+  // a: min 4 x 2 = 8 (fits, 2 left regionally), b: min 2 x 2 = 4 (held), c: min 0 -> 1 x 2 = 2 (fits).
+  const auto q = check_quota({compute("a", "Standard_DS2_v2", 8, "Dedicated", 4),
+                              compute("b", "Standard_DS2_v2", 8, "Dedicated", 2), compute("c", "Standard_DS2_v2", 1)},
                              vm_sizes(), spec_usages());
   CHECK(q.fits == std::vector<std::string>{kWs + "/computes/a", kWs + "/computes/c"});
   CHECK(q.held == std::vector<std::string>{kWs + "/computes/b"});
   const auto* f = finding(q, "quota-insufficient");
   REQUIRE(f);
   CHECK(f->message.find("Total Cluster Dedicated Regional vCPUs") != std::string::npos);
-  CHECK(f->message.find("available 2") != std::string::npos);
+  CHECK(f->message.find("has 2 vCPUs free") != std::string::npos);
   CHECK(f->message.find("planned for other computes 8") != std::string::npos);
 }
 
-TEST_CASE("quota: existing computes reserve their maxNodeCount - a held compute stays held once the first exists") {
-  // DSv2 dedicated, regional total 24 - 14 = 10 free. Pass 1: a (4 x 2 = 8) fits, b (2 x 2 = 4) is held.
-  auto a = compute("a", "Standard_DS2_v2", 4);
-  const auto b = compute("b", "Standard_DS2_v2", 2);
-  const auto first = check_quota({a, b}, vm_sizes(), spec_usages());
-  CHECK(first.held == std::vector<std::string>{b.id});
-  // Pass 2: a exists and sits idle (the usage still says 14 in use); its 8 cores stay reserved.
-  const auto second = check_quota({b}, vm_sizes(), spec_usages(), {a.body});
-  CHECK(second.held == std::vector<std::string>{b.id});
-  const auto* f = finding(second, "quota-insufficient");
-  REQUIRE(f);
-  CHECK(f->message.find("available 2") != std::string::npos);
-  CHECK(f->message.find("reserved by existing computes 8") != std::string::npos);
-  // Nodes a has allocated are part of the usage already: they are not counted twice.
-  a.body["properties"]["properties"]["currentNodeCount"] = 2;  // 4 of the 14 cores in use are a's
-  const auto third = check_quota({compute("c", "Standard_DS2_v2", 3)}, vm_sizes(), spec_usages(), {a.body});
-  CHECK(third.held.empty());  // 24 - (14 - 4) - 8 = 6 free, c needs 6
-}
-
 TEST_CASE("quota: low priority uses its own pools - -1 is unlimited") {
-  // NC low priority family: limit -1; regional low priority 50 - 18 = 32. 5 x 6 = 30 fits, then
+  // NC low priority family: limit -1; regional low priority 50 - 18 = 32. min 5 x 6 = 30 fits, then
   // 1 x 6 more does not.
-  const auto q = check_quota({compute("lp1", "Standard_NC6", 5, "LowPriority"),
+  const auto q = check_quota({compute("lp1", "Standard_NC6", 5, "LowPriority", 5),
                               compute("lp2", "Standard_NC6", 1, "lowpriority")},
                              vm_sizes(), spec_usages());
   CHECK(q.fits == std::vector<std::string>{kWs + "/computes/lp1"});
@@ -153,8 +158,31 @@ TEST_CASE("quota: odd API responses give a clear result - never a crash") {
   CHECK(bare.held.size() == 1);
 }
 
+TEST_CASE("quota: a job whose instanceCount x vCPUs exceeds the quota is held - JobNodeCountExceedsCoreQuota") {
+  const std::string nc = kWs + "/computes/nc";
+  const std::map<std::string, json> computes = {{id_key(nc), compute("nc", "Standard_NC6", 2).body}};
+  // NC family limit 24: 5 x 6 = 30 could never run; 4 x 6 = 24 can (whatever is in use now).
+  const auto q = check_job_quota({job("big", nc, 5), job("fits", nc, 4), job("elsewhere", kWs + "/computes/x", 99)},
+                                 computes, vm_sizes(), spec_usages());
+  CHECK(q.held == std::vector<std::string>{kWs + "/jobs/big"});
+  CHECK(q.fits == std::vector<std::string>{kWs + "/jobs/fits", kWs + "/jobs/elsewhere"});
+  const auto* f = finding(q, "quota-job-exceeds");
+  REQUIRE(f);
+  CHECK(f->severity == translate::Severity::Error);
+  CHECK(f->message.find("JobNodeCountExceedsCoreQuota") != std::string::npos);
+  CHECK(f->message.find("quota of 24 is less than the requested job node count of 5 which maps to 30 vCPUs") !=
+        std::string::npos);
+
+  Plan plan = diff({job("big", nc, 5), job("fits", nc, 4)}, {}, DiffInputs{});
+  hold_for_quota(plan, q);
+  for (const auto& a : plan.actions) {
+    INFO(a.id);
+    CHECK(a.kind == (a.id == kWs + "/jobs/big" ? ActionKind::Blocked : ActionKind::Create));
+  }
+}
+
 TEST_CASE("hold_for_quota blocks the held compute creations and adds the findings") {
-  const auto big = compute("nc", "Standard_NC6", 3);
+  const auto big = compute("nc", "Standard_NC6", 3, "Dedicated", 3);
   const auto small = compute("ds", "Standard_DS2_v2", 1);
   Plan plan = diff({big, small}, {}, DiffInputs{});
   const auto q = check_quota({big, small}, vm_sizes(), spec_usages());

@@ -110,6 +110,12 @@ void EmulatorProcess::put_resource(const nlohmann::json& resource) const {
                 "PUT /_emulator/resources");
 }
 
+void EmulatorProcess::set_failures(const nlohmann::json& rules) const {
+  expect_status(http_request("PUT", base_url_ + "/_emulator/failures", nlohmann::json{{"rules", rules}}.dump(), {},
+                             http_options()),
+                200, 200, "PUT /_emulator/failures");
+}
+
 void EmulatorProcess::delete_resource(const std::string& id) const {
   expect_status(http_request("DELETE", base_url_ + "/_emulator/resources?id=" + form_escape(id), "", {}, http_options()),
                 200, 204, "DELETE /_emulator/resources");

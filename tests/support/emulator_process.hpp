@@ -34,6 +34,8 @@ class EmulatorProcess {
   nlohmann::json resources(const std::string& prefix = "") const;  // the "resources" array, as stored
   void put_resource(const nlohmann::json& resource) const;          // PUT /_emulator/resources
   void delete_resource(const std::string& id) const;                // DELETE /_emulator/resources?id=
+  // PUT /_emulator/failures {"rules": rules}: requests under a path prefix answered with an error.
+  void set_failures(const nlohmann::json& rules) const;
   std::string token(const std::string& tenant = "00000000-0000-0000-0000-00000000000t") const;
 
   // An ARM call with a bearer token from token(); path_and_query starts with "/".

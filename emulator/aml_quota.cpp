@@ -1,0 +1,131 @@
+#include "emulator/aml_quota.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "emulator/arm_path.hpp"
+#include "emulator/json_util.hpp"
+#include "emulator/resource_kind.hpp"
+
+namespace bai2aml::emulator {
+
+namespace {
+
+using nlohmann::json;
+
+std::string normalize_location(const std::string& loc) {
+  std::string out;
+  for (char c : loc)
+    if (c != ' ') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+const json& aml_properties(const json& compute) {
+  static const json empty = json::object();
+  const json::json_pointer p("/properties/properties");
+  return compute.contains(p) && compute.at(p).is_object() ? compute.at(p) : empty;
+}
+
+bool low_priority(const json& props) { return iequals(string_or(props, "vmPriority", "Dedicated"), "LowPriority"); }
+
+// "standardNCFamily" -> "Standard NC Family" (as AML's quota messages name a family).
+std::string family_label(const std::string& family) {
+  const std::string usage = family_usage_name(family, false);
+  return usage.substr(0, usage.find(" Cluster "));
+}
+
+// The pool a demand of `cores` on `size` (priority from props) overflows, as (label, limit, in use).
+struct Short {
+  std::string label;
+  long long limit = 0, used = 0;
+};
+std::optional<Short> overflow(const QuotaTable& quotas, const CoreUsage& u, const std::string& location,
+                              const VmSize& size, bool lowpri, long long cores, bool against_limit_only) {
+  std::vector<Short> pools;
+  if (lowpri) {
+    pools.push_back({"total low priority", quotas.limit(location, "totalLowPriority"), u.low_priority});
+  } else {
+    const auto it = u.family_dedicated.find(size.family);
+    pools.push_back({family_label(size.family) + " family", quotas.limit(location, size.family),
+                     it == u.family_dedicated.end() ? 0 : it->second});
+    pools.push_back({"total", quotas.limit(location, "totalDedicated"), u.dedicated});
+  }
+  for (const auto& p : pools) {
+    if (p.limit < 0) continue;  // unlimited
+    if (cores > p.limit - (against_limit_only ? 0 : p.used)) return p;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+CoreUsage core_usage(const ResourceStore::Tx& tx, const std::string& subscription, const std::string& location) {
+  CoreUsage u;
+  for (const json* r : tx.with_prefix("/subscriptions/" + to_lower(subscription) + "/")) {
+    const ResourceKind* k = kind_of_id((*r)["id"].get<std::string>());
+    if (!k || k->id != KindId::AmlCompute || normalize_location(string_or(*r, "location", "")) != location) continue;
+    const json& p = aml_properties(*r);
+    const VmSize* size = find_vm_size(string_or(p, "vmSize", ""));
+    if (!size) continue;
+    ++u.clusters;
+    const long long nodes = p.contains("scaleSettings") ? int_or(p["scaleSettings"], "minNodeCount", 0) : 0;
+    const long long cores = nodes * size->vcpus;
+    if (low_priority(p)) {
+      u.low_priority += cores;
+      u.family_low_priority[size->family] += cores;
+    } else {
+      u.dedicated += cores;
+      u.family_dedicated[size->family] += cores;
+    }
+  }
+  return u;
+}
+
+std::optional<Response> refuse_compute_for_quota(const QuotaTable& quotas, const ResourceStore::Tx& tx,
+                                                 const std::string& subscription, const json& compute) {
+  const json& p = aml_properties(compute);
+  const VmSize* size = find_vm_size(string_or(p, "vmSize", ""));
+  if (!size) return std::nullopt;  // the validator refuses unknown sizes
+  const std::string location = normalize_location(string_or(compute, "location", ""));
+  const long long min = p.contains("scaleSettings") ? int_or(p["scaleSettings"], "minNodeCount", 0) : 0;
+  const long long nodes = std::max(1LL, min);
+  const long long cores = nodes * size->vcpus;
+  const auto short_of = overflow(quotas, core_usage(tx, subscription, location), location, *size, low_priority(p), cores, false);
+  if (!short_of) return std::nullopt;
+  return arm_error(400, "BadRequest",
+                   "The specified subscription has a " + short_of->label + " vCPU quota of " +
+                       std::to_string(short_of->limit) + " (" + std::to_string(short_of->used) +
+                       " in use) and cannot accomodate for at least " + std::to_string(nodes) +
+                       " requested managed compute node" + (nodes == 1 ? "" : "s") + " which maps to " +
+                       std::to_string(cores) +
+                       " vCPUs. Talk to your Subscription Admin or refer to "
+                       "https://docs.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-increases "
+                       "to increase the quota.");
+}
+
+std::optional<Response> refuse_job_for_quota(const QuotaTable& quotas, const ResourceStore::Tx& tx, const json& job) {
+  const json& props = job.contains("properties") ? job["properties"] : json::object();
+  const std::string compute_id = props.is_object() ? string_or(props, "computeId", "") : "";
+  const json* compute = compute_id.empty() ? nullptr : tx.find(compute_id);
+  if (!compute) return std::nullopt;
+  const json& p = aml_properties(*compute);
+  const VmSize* size = find_vm_size(string_or(p, "vmSize", ""));
+  if (!size) return std::nullopt;
+  long long instances = 1;
+  if (props.contains("resources") && props["resources"].is_object())
+    instances = std::max(1LL, int_or(props["resources"], "instanceCount", 1));
+  const long long cores = instances * size->vcpus;
+  const std::string location = normalize_location(string_or(*compute, "location", ""));
+  const auto short_of = overflow(quotas, CoreUsage{}, location, *size, low_priority(p), cores, true);
+  if (!short_of) return std::nullopt;
+  return arm_error(400, "JobNodeCountExceedsCoreQuota",
+                   "The specified subscription has a " + short_of->label + " vCPU quota of " +
+                       std::to_string(short_of->limit) + " and is less than the requested job node count of " +
+                       std::to_string(instances) + " which maps to " + std::to_string(cores) +
+                       " vCPUs. Talk to your Subscription Admin or refer to "
+                       "https://docs.microsoft.com/azure/machine-learning/how-to-manage-quotas#request-quota-increases "
+                       "to increase the quota.");
+}
+
+}  // namespace bai2aml::emulator
