@@ -221,14 +221,16 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
 
     // The quota pre-flight, by AML's rules (reconcile/quota.hpp): new computes, and new jobs that
     // could never fit their compute's quota.
-    std::vector<translate::DesiredResource> new_computes, new_jobs;
+    std::vector<translate::DesiredResource> new_computes, new_jobs, existing_computes;
     std::map<std::string, nlohmann::json> compute_bodies;
     std::map<std::string, const translate::DesiredResource*> by_key;
     for (const auto& o : observed_)
       if (o.kind == translate::Kind::Compute) compute_bodies[reconcile::id_key(o.id)] = o.body;
     for (const auto& d : translation_.resources) {
       by_key[reconcile::id_key(d.id)] = &d;
-      if (d.kind == translate::Kind::Compute) compute_bodies[reconcile::id_key(d.id)] = d.body;
+      if (d.kind != translate::Kind::Compute) continue;
+      if (compute_bodies.count(reconcile::id_key(d.id))) existing_computes.push_back(d);
+      compute_bodies[reconcile::id_key(d.id)] = d.body;
     }
     for (const auto& a : plan_.actions) {
       if (a.kind != reconcile::ActionKind::Create) continue;
@@ -237,17 +239,26 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       if (a.resource_kind == translate::Kind::Compute) new_computes.push_back(*it->second);
       if (a.resource_kind == translate::Kind::Job) new_jobs.push_back(*it->second);
     }
-    if (new_computes.empty() && new_jobs.empty()) return execute();
+    if (new_computes.empty() && new_jobs.empty()) {
+      // Nothing new to check: the quota-max-exceeded warnings of existing computes stay, from the
+      // figures last fetched (no requests for them on a no-op pass).
+      if (last_quota_)
+        reconcile::hold_for_quota(plan_, reconcile::check_quota({}, last_quota_->vm_sizes, last_quota_->usages,
+                                                                existing_computes));
+      return execute();
+    }
     auto self = shared_from_this();
     reconcile::fetch_quota_inputs(
         *client_, cfg_->target.subscription_id, cfg_->target.location,
-        [self, new_computes, new_jobs, compute_bodies](reconcile::QuotaInputs q) {
+        [self, new_computes, new_jobs, compute_bodies, existing_computes](reconcile::QuotaInputs q) {
           if (!q.errors.empty()) {
             // Without the figures ARM still has the last word on quota.
             spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
             return self->execute();
           }
-          reconcile::hold_for_quota(self->plan_, reconcile::check_quota(new_computes, q.vm_sizes, q.usages));
+          self->last_quota_ = q;
+          reconcile::hold_for_quota(self->plan_,
+                                    reconcile::check_quota(new_computes, q.vm_sizes, q.usages, existing_computes));
           reconcile::hold_for_quota(self->plan_,
                                     reconcile::check_job_quota(new_jobs, compute_bodies, q.vm_sizes, q.usages));
           self->execute();
@@ -530,6 +541,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   std::optional<std::string> source_error_;
   translate::Translation translation_;
   std::vector<reconcile::ObservedResource> observed_;
+  std::optional<reconcile::QuotaInputs> last_quota_;   // the location's vmSizes and usages, as last fetched
   std::set<std::string> unobserved_scopes_;             // workspaces whose LISTs failed this pass
   std::vector<translate::Finding> scope_findings_;      // one scope-unobserved finding each
   std::optional<std::vector<nlohmann::json>> live_read_;  // this pass's read of the live Batch AI API

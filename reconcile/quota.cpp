@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
 #include <optional>
 
@@ -159,14 +160,43 @@ translate::Finding size_unavailable(const translate::DesiredResource& d, const s
           "map the cluster to a VM size listed by the location's vmSizes API, or choose another target.location"};
 }
 
+// quota-max-exceeded when maxNodeCount x vCPUs exceeds what a pool leaves (plus `own`: the compute's
+// own cores already counted in the pool's use).
+std::optional<translate::Finding> max_exceeded(const translate::DesiredResource& c, const Demand& demand,
+                                               const VmSize& size, long long own, std::initializer_list<const Pool*> pools) {
+  const long long wanted = demand.max_nodes * size.vcpus;
+  for (const Pool* pool : pools) {
+    if (!pool || pool->unlimited()) continue;
+    const long long room = std::max(0LL, pool->available() + own);
+    if (wanted <= room) continue;
+    return translate::Finding{
+        "quota-max-exceeded", translate::Severity::Warning, source_of(c),
+        "compute " + c.id + " can scale to " + std::to_string(room / std::max(1LL, size.vcpus)) + " of its " +
+            std::to_string(demand.max_nodes) + " nodes: maxNodeCount x vCPUs = " + std::to_string(demand.max_nodes) +
+            " x " + std::to_string(size.vcpus) + " = " + std::to_string(wanted) + " vCPUs of " + demand.vm_size +
+            ", and the " + pool->label + " quota (" + pool->figures() + ") leaves it " + std::to_string(room) +
+            " (AML creates it; it cannot scale past the quota)",
+        "request a quota increase for the VM family if jobs need the full size"};
+  }
+  return std::nullopt;
+}
+
 std::string nodes(long long n) { return std::to_string(n) + (n == 1 ? " node" : " nodes"); }
 
 }  // namespace
 
 QuotaCheck check_quota(const std::vector<translate::DesiredResource>& computes, const json& vm_sizes,
-                       const json& usages) {
+                       const json& usages, const std::vector<translate::DesiredResource>& existing) {
   Quotas quotas(vm_sizes, usages);
   QuotaCheck out;
+  for (const auto& c : existing) {
+    const Demand demand = demand_of(c.body);
+    const VmSize* size = quotas.size(demand.vm_size);
+    if (!size) continue;
+    const long long own = demand.min_nodes * size->vcpus;  // part of the usage already
+    if (auto f = max_exceeded(c, demand, *size, own, {quotas.family(*size, demand.priority), quotas.total(demand.priority)}))
+      out.findings.push_back(std::move(*f));
+  }
   for (const auto& c : computes) {
     const Demand demand = demand_of(c.body);
     const VmSize* size = quotas.size(demand.vm_size);
@@ -198,20 +228,7 @@ QuotaCheck check_quota(const std::vector<translate::DesiredResource>& computes, 
       continue;
     }
     // Created; can it reach its maximum?
-    const long long wanted = demand.max_nodes * size->vcpus;
-    for (const Pool* pool : {family, total}) {
-      if (!pool || pool->unlimited() || wanted <= pool->available()) continue;
-      const long long reachable = std::max(0LL, pool->available()) / std::max(1LL, size->vcpus);
-      out.findings.push_back(
-          {"quota-max-exceeded", translate::Severity::Warning, source_of(c),
-           "compute " + c.id + " is created, but it can scale to " + std::to_string(reachable) + " of its " +
-               std::to_string(demand.max_nodes) + " nodes: maxNodeCount x vCPUs = " + std::to_string(demand.max_nodes) +
-               " x " + std::to_string(size->vcpus) + " = " + std::to_string(wanted) + " vCPUs of " + demand.vm_size +
-               ", and the " + pool->label + " quota (" + pool->figures() + ") has " +
-               std::to_string(std::max(0LL, pool->available())) + " free",
-           "request a quota increase for the VM family if jobs need the full size"});
-      break;
-    }
+    if (auto f = max_exceeded(c, demand, *size, 0, {family, total})) out.findings.push_back(std::move(*f));
     if (!family) {
       out.findings.push_back({"quota-unknown", translate::Severity::Info, source_of(c),
                               "no usage entry for VM family " + size->family + " (" + demand.priority + "); compute " +

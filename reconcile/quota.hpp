@@ -32,9 +32,11 @@ struct QuotaCheck {
   std::vector<translate::Finding> findings;  // quota-insufficient, quota-max-exceeded, quota-job-exceeds, ...
 };
 
-// New computes (desired bodies), in the order they would be created.
+// New computes (desired bodies), in the order they would be created. `existing`: desired computes
+// that exist already; they are only checked for quota-max-exceeded (their minimum is in use), so
+// that the warning stays while the compute cannot reach its maximum.
 QuotaCheck check_quota(const std::vector<translate::DesiredResource>& computes, const nlohmann::json& vm_sizes,
-                       const nlohmann::json& usages);
+                       const nlohmann::json& usages, const std::vector<translate::DesiredResource>& existing = {});
 
 // New jobs (desired bodies). compute_bodies: id_key -> body of each compute a job may name in
 // properties.computeId (desired or observed). A job whose compute is unknown is let through.

@@ -103,35 +103,32 @@ TEST_CASE("a compute whose provisioning ended Failed is deleted and created agai
 
 TEST_CASE("quota as AML enforces it: a compute beyond its maximum is created with a finding - one below its minimum is held") {
   json seed = json::parse(sample_seed_with_ample_quota());
-  // NC family 20 vCPUs: neither NC cluster's minimum fits (4 x NC6 = 24, 1 x NC24 = 24): AML would
-  // refuse both. Low priority 50 vCPUs: gpu-lowpri (max 8 x NC12 = 96) is created and can reach
-  // 4 nodes at most.
+  // NC family 20 vCPUs. NLP's gpu-manual (autoscale, min 1 x NC24 = 24 vCPUs): AML would refuse it.
+  // vision's gpu-manual (manual scale, elastic: min 0, max 4 x NC6 = 24 vCPUs): AML creates it; it
+  // can reach 3 nodes.
   seed["quotas"]["eastus"]["standardNCFamily"] = 20;
-  seed["quotas"]["eastus"]["totalLowPriority"] = 50;
   EmulatorProcess emulator(seed.dump(), {"--lro-ms", "100"});
   E2eBench bench(emulator);
   apply(bench);
   const auto rep = report(bench);
 
-  for (const std::string held : {"vision-ws/clusters/gpu-manual", "NLP_Workspace/clusters/gpu-manual"}) {
-    INFO(held);
-    const auto e = entry(rep, held);
-    REQUIRE(e.is_object());
-    const auto f = finding(e, "quota-insufficient");
-    REQUIRE(f.is_object());
-    CHECK(f["message"].get<std::string>().find("cannot accommodate for at least") != std::string::npos);
-    const auto compute = aml_of(e, "compute");
-    REQUIRE(compute.is_object());
-    CHECK(compute["state"] == "blocked");
-    CHECK(resource(emulator, compute["id"]).is_null());
-  }
-  const auto lowpri = entry(rep, "vision-ws/clusters/gpu-lowpri");
-  REQUIRE(lowpri.is_object());
-  const auto warning = finding(lowpri, "quota-max-exceeded");
+  const auto held = entry(rep, "NLP_Workspace/clusters/gpu-manual");
+  REQUIRE(held.is_object());
+  const auto refused = finding(held, "quota-insufficient");
+  REQUIRE(refused.is_object());
+  CHECK(refused["message"].get<std::string>().find("cannot accommodate for at least 1 node of") != std::string::npos);
+  const auto held_compute = aml_of(held, "compute");
+  REQUIRE(held_compute.is_object());
+  CHECK(held_compute["state"] == "blocked");
+  CHECK(resource(emulator, held_compute["id"]).is_null());
+
+  const auto created = entry(rep, "vision-ws/clusters/gpu-manual");
+  REQUIRE(created.is_object());
+  const auto warning = finding(created, "quota-max-exceeded");
   REQUIRE(warning.is_object());
   CHECK(warning["severity"] == "warning");
-  CHECK(warning["message"].get<std::string>().find("can scale to") != std::string::npos);
-  const auto compute = aml_of(lowpri, "compute");
+  CHECK(warning["message"].get<std::string>().find("can scale to 3 of its 4 nodes") != std::string::npos);
+  const auto compute = aml_of(created, "compute");
   REQUIRE(compute.is_object());
   CHECK(compute["state"] == "in_sync");
   CHECK(resource(emulator, compute["id"]).is_object());

@@ -79,6 +79,12 @@ TEST_CASE("quota: maxNodeCount beyond the quota is created as AML does - with a 
   CHECK(f->message.find("3 x 6 = 18 vCPUs") != std::string::npos);
   CHECK(f->message.find("limit 24, in use 12") != std::string::npos);
   CHECK_FALSE(finding(q, "quota-insufficient"));
+  // Once it exists the warning stays (its own minimum, 0 here, is part of the usage).
+  const auto later = check_quota({}, vm_sizes(), spec_usages(), {compute("nc", "Standard_NC6", 3)});
+  CHECK(later.fits.empty());
+  CHECK(later.held.empty());
+  REQUIRE(finding(later, "quota-max-exceeded"));
+  CHECK(finding(later, "quota-max-exceeded")->message.find("can scale to 2 of its 3 nodes") != std::string::npos);
 }
 
 TEST_CASE("quota: a minimum the quota cannot hold is held - as AML refuses it - at least one node") {
