@@ -171,8 +171,9 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     observe();
   }
 
-  // 3. Observe the live AML state, LIST per collection. The diff acts only on a complete
-  //    observation: a resource missing from a failed LIST would look absent.
+  // 3. Observe the live AML state, LIST per collection. A resource missing from a failed LIST
+  //    would look absent: without the workspaces nothing is planned; a workspace whose own LISTs
+  //    failed is an unobserved scope, left untouched this pass (DiffInputs::unobserved_scopes).
   void observe() {
     stage(PassStage::Observing);
     std::set<std::string> version_containers;
@@ -332,10 +333,11 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     for (const auto& d : translation_.resources) {
       const auto key = reconcile::id_key(d.id);
       const auto it = action_of.find(key);
-      if (it != action_of.end() && it->second->kind == reconcile::ActionKind::Blocked) ++progress_.blocked;
+      if (it != action_of.end() && it->second->failed) ++progress_.failed;  // provisioning Failed for good
+      else if (it != action_of.end() && it->second->kind == reconcile::ActionKind::Blocked) ++progress_.blocked;
       else if ((it == action_of.end() || !it->second->writes()) && ready.count(key)) ++progress_.in_sync;
     }
-    progress_.pending = progress_.total - progress_.in_sync - progress_.blocked;
+    progress_.pending = progress_.total - progress_.in_sync - progress_.blocked - progress_.failed;
   }
 
   bool quiet() const {
