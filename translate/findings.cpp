@@ -23,10 +23,25 @@ const std::vector<FindingKind>& finding_catalogue() {
          "Check that the default AML base image has what the job needs, or build an environment for it."},
         {"job-not-migrated", Severity::Info,
          "Set mapping.jobs to \"active\" to migrate running jobs too, or re-submit the job by hand in AML."},
+        {"initial-node-count-dropped", Severity::Info,
+         "Nothing to do: the compute starts at its minimum node count and grows as jobs arrive."},
+        {"job-logs-moved", Severity::Info,
+         "Read stdout and stderr in the AML job's logs (studio, or `az ml job download --all`); the job's "
+         "own files in $AZ_BATCHAI_STDOUTERR_DIR stay where the message says."},
         {"job-path-unresolved", Severity::Warning,
-         "Add the input or output to the AML job by hand, pointing at the datastore that now holds the data."},
+         "Make the path reachable: map its file server in mapping.file_servers, or copy the data to Azure "
+         "Files or Blob storage that the job mounts, then re-run plan."},
         {"job-preparation-prepended", Severity::Warning,
          "Better: bake the preparation into the job's environment image and remove it from the command."},
+        {"job-preparation-under-mpi", Severity::Warning,
+         "Bake the MPI runtime (and whatever the preparation installs) into the job's environment image."},
+        {"job-priority-dropped", Severity::Info,
+         "Give urgent jobs their own compute (or submit them first); AML has no per-job priority here."},
+        {"job-variable-approximated", Severity::Warning,
+         "Let AML's distribution start the processes (it knows every node) instead of reading the host file."},
+        {"job-variable-undefined", Severity::Info,
+         "Nothing changed from Batch AI; set the variable in the job's environmentVariables if it should "
+         "have a value."},
         {"job-secrets-dropped", Severity::Warning,
          "Store each secret in the workspace's key vault and read it from the job (AML has no secret "
          "environment variables)."},
@@ -35,6 +50,8 @@ const std::vector<FindingKind>& finding_catalogue() {
          "Re-create the job by hand in AML with the command it should run."},
         {"malformed-resource", Severity::Error,
          "Fix or re-export the inventory: the named field is missing or has the wrong type."},
+        {"mount-options-dropped", Severity::Info,
+         "Check the job's file permissions: AML mounts datastores with its own options and modes."},
         {"name-changed", Severity::Info,
          "Nothing to do, or choose the AML name yourself in mapping.names."},
         {"name-collision", Severity::Error, "Give the resources distinct names in mapping.names."},
@@ -43,6 +60,9 @@ const std::vector<FindingKind>& finding_catalogue() {
         {"nfs-file-server", Severity::Error,
          "NFS has no AML datastore: copy the data to Azure Files or Blob storage and map the file server "
          "to it in mapping.file_servers."},
+        {"node-deallocation-option-changed", Severity::Info,
+         "Nothing to do: AML removes only idle nodes, so running jobs always complete (like "
+         "waitforjobcompletion)."},
         {"node-setup-unsupported", Severity::Warning,
          "AML has no node preparation: bake the setup into the jobs' environment image."},
         {"orphan-resource", Severity::Error,
@@ -66,6 +86,8 @@ const std::vector<FindingKind>& finding_catalogue() {
          "inventory."},
         {"unmanaged-file-system", Severity::Error,
          "Copy the data to Azure Files or Blob storage and read it through an AML datastore."},
+        {"workspace-tag-reserved", Severity::Warning,
+         "Rename the workspace tag: bai2aml's ownership tags take its place on the AML workspace."},
         {"workspace-location-changed", Severity::Info,
          "Nothing to do, unless data residency requires target.location to be the Batch AI location."},
     };

@@ -103,6 +103,8 @@ Mounts read_mounts(const Reader& r) {
     sm.container = share_of(url, s.at("azureFileUrl"));
     sm.endpoint = endpoint_of(url, "file");
     sm.relative_mount_path = s.str("relativeMountPath", true);
+    sm.file_mode = s.str("fileMode");
+    sm.directory_mode = s.str("directoryMode");
     m.storage.push_back(std::move(sm));
   });
   r.each("azureBlobFileSystems", [&](const Reader& s) {
@@ -112,6 +114,7 @@ Mounts read_mounts(const Reader& r) {
     sm.container = s.str("containerName", true);
     sm.endpoint = "core.windows.net";
     sm.relative_mount_path = s.str("relativeMountPath", true);
+    sm.mount_options = s.str("mountOptions");
     m.storage.push_back(std::move(sm));
   });
   r.each("fileServers", [&](const Reader& s) {
@@ -152,8 +155,10 @@ BaiCluster read_cluster(const json& res, const std::string& id, const SourceId& 
     c.min_nodes = a.integer("minimumNodeCount", 0, true);
     c.max_nodes = a.integer("maximumNodeCount", 0, true);
     if (c.max_nodes < c.min_nodes) throw FieldError(a.at("maximumNodeCount"), "smaller than minimumNodeCount");
+    c.initial_node_count = a.integer("initialNodeCount", 0);
   } else if (scale.has("manual")) {
     c.target_nodes = scale.obj("manual").integer("targetNodeCount", 0);
+    c.node_deallocation_option = scale.obj("manual").str("nodeDeallocationOption");
   } else {
     throw FieldError(p.at("scaleSettings"), "neither manual nor autoScale is given");
   }
@@ -222,6 +227,8 @@ BaiJob read_job(const json& res, const std::string& id, const SourceId& ref) {
     j.shm_size = cs.str("shmSize");
   }
   if (p.has("jobPreparation")) j.job_preparation = p.obj("jobPreparation").str("commandLine", true);
+  j.std_out_err_path_prefix = p.str("stdOutErrPathPrefix");
+  j.scheduling_priority = p.str("schedulingPriority");
   p.each("inputDirectories", [&](const Reader& d) { j.inputs.push_back({d.str("id", true), d.str("path", true)}); });
   p.each("outputDirectories", [&](const Reader& d) {
     j.outputs.push_back({d.str("id", true), d.str("pathPrefix", true), d.str("pathSuffix")});
@@ -270,7 +277,15 @@ Inventory parse_inventory(const std::vector<json>& resources) {
       switch (ref.kind) {
         case SourceKind::Workspace: {
           const Reader r(*res, "");
-          inv.workspaces.push_back({id, ref, r.str("location")});
+          BaiWorkspace w{id, ref, r.str("location"), {}};
+          if (const json* tags = r.get("tags")) {
+            if (!tags->is_object()) throw FieldError("tags", "expected an object");
+            for (const auto& [k, v] : tags->items()) {
+              if (!v.is_string()) throw FieldError("tags." + k, "expected a string");
+              w.tags.emplace_back(k, v.get<std::string>());
+            }
+          }
+          inv.workspaces.push_back(std::move(w));
           break;
         }
         case SourceKind::Cluster:

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "translate/batchai_id.hpp"
@@ -22,6 +23,8 @@ struct StorageMount {
   std::string container;            // file share (AzureFile) or blob container (AzureBlob)
   std::string endpoint;             // storage endpoint suffix, "core.windows.net" unless the URL says otherwise
   std::string relative_mount_path;  // under $AZ_BATCHAI_MOUNT_ROOT (cluster) or $AZ_BATCHAI_JOB_MOUNT_ROOT (job)
+  std::string file_mode, directory_mode;  // Azure Files only; "" = not given (Batch AI's default 0777)
+  std::string mount_options;              // blobfuse options (Blob only); "" = none
 };
 
 struct FileServerMount {
@@ -49,6 +52,7 @@ struct BaiWorkspace {
   std::string id;
   SourceId ref;
   std::string location;
+  std::vector<std::pair<std::string, std::string>> tags;  // ARM tags, sorted by name
 };
 
 struct BaiCluster {
@@ -59,6 +63,8 @@ struct BaiCluster {
   bool auto_scale = false;
   int min_nodes = 0, max_nodes = 0;  // autoScale
   int target_nodes = 0;              // manual
+  std::string node_deallocation_option;  // manual; "" = not given (requeue)
+  int initial_node_count = 0;            // autoScale; 0 = not given
   std::optional<ImageReference> image;
   std::string setup_command;  // "" = no setup task
   std::vector<std::string> setup_secret_names;
@@ -102,6 +108,8 @@ struct BaiJob {
   bool registry_credentials = false;
   std::string shm_size;
   std::string job_preparation;
+  std::string std_out_err_path_prefix;  // "" = not given
+  std::string scheduling_priority;      // low, normal, high; "" = not given (normal)
   std::vector<InputDirectory> inputs;
   std::vector<OutputDirectory> outputs;
   std::vector<EnvVar> environment_variables;

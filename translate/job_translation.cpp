@@ -5,6 +5,7 @@
 
 #include "translate/duration.hpp"
 #include "translate/findings.hpp"
+#include "translate/job_prologue.hpp"
 #include "translate/ownership.hpp"
 #include "translate/translate.hpp"
 
@@ -21,48 +22,8 @@ std::string list(const std::vector<std::string>& v) {
   return out;
 }
 
-// Replaces "$VAR/<rel>" (and "${VAR}/<rel>") for every storage mount <rel> of `table` by a reference
-// to a job input that mounts the datastore (read-write, as Batch AI mounted it); adds the inputs.
-std::string substitute_mount_roots(std::string cmd, const std::string& var, const MountTable& table,
-                                   const std::string& prefix, const StoragePlan& storage, json& inputs,
-                                   std::set<std::string>& datastores) {
-  // Longest mount paths first, so that "data/raw" wins over "data".
-  std::vector<std::pair<std::string, const MountTarget*>> mounts;
-  for (const auto& [rel, t] : table) {
-    if (!t.storage_key.empty() && !rel.empty()) mounts.emplace_back(rel, &t);
-  }
-  std::sort(mounts.begin(), mounts.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  for (const std::string& form : {"${" + var + "}/", "$" + var + "/"}) {
-    std::size_t pos = 0;
-    while ((pos = cmd.find(form, pos)) != std::string::npos) {
-      const std::size_t after = pos + form.size();
-      bool replaced = false;
-      for (const auto& [rel, t] : mounts) {
-        if (cmd.compare(after, rel.size(), rel) != 0) continue;
-        const std::size_t end = after + rel.size();
-        if (end < cmd.size() && (word_char(cmd[end]) || cmd[end] == '-' || cmd[end] == '.')) continue;
-        const DatastorePlan* d = storage.find(t->storage_key);
-        if (!d) continue;
-        const std::string name = prefix + io_name(rel);
-        inputs[name] = {{"jobInputType", "uri_folder"},
-                        {"mode", "ReadWriteMount"},
-                        {"uri", datastore_uri(d->name, t->sub_path)},
-                        {"description", "$" + var + "/" + rel + " in Batch AI"}};
-        datastores.insert(d->name);
-        const std::string ref = "${{inputs." + name + "}}";
-        cmd.replace(pos, end - pos, ref);
-        pos += ref.size();
-        replaced = true;
-        break;
-      }
-      if (!replaced) pos = after;
-    }
-  }
-  return cmd;
-}
-
-// Names of the AZ_BATCHAI_* variables still in the text.
-std::vector<std::string> batchai_variables(const std::string& text) {
+// Names of the AZ_BATCHAI_* variables the text refers to.
+std::set<std::string> batchai_variables(const std::string& text) {
   std::set<std::string> found;
   std::size_t pos = 0;
   while ((pos = text.find("AZ_BATCHAI_", pos)) != std::string::npos) {
@@ -71,7 +32,35 @@ std::vector<std::string> batchai_variables(const std::string& text) {
     if (pos == 0 || !word_char(text[pos - 1])) found.insert(text.substr(pos, end - pos));
     pos = end;
   }
-  return {found.begin(), found.end()};
+  return found;
+}
+
+bool shell_name(const std::string& s) {
+  return !s.empty() && !std::isdigit(static_cast<unsigned char>(s[0])) && std::all_of(s.begin(), s.end(), word_char);
+}
+
+// A value Batch AI expanded: it refers to a variable ($NAME or ${...}).
+bool refers_to_variable(const std::string& v) {
+  for (std::size_t i = 0; i + 1 < v.size(); ++i) {
+    if (v[i] == '$' && (v[i + 1] == '{' || v[i + 1] == '_' || std::isalpha(static_cast<unsigned char>(v[i + 1])))) return true;
+  }
+  return false;
+}
+
+// Every storage mount becomes a read-write input named <prefix><mount>, linked from the mount root.
+void mount_bindings(const MountTable& table, const std::string& prefix, const std::string& root, const StoragePlan& storage,
+                    json& inputs, std::set<std::string>& datastores, std::vector<std::pair<std::string, std::string>>& links) {
+  for (const auto& [rel, t] : table) {
+    const DatastorePlan* d = t.storage_key.empty() || rel.empty() ? nullptr : storage.find(t.storage_key);
+    if (!d) continue;
+    const std::string name = prefix + io_name(rel);
+    inputs[name] = {{"jobInputType", "uri_folder"},
+                    {"mode", "ReadWriteMount"},
+                    {"uri", datastore_uri(d->name, t.sub_path)},
+                    {"description", "$" + root + "/" + rel + " in Batch AI"}};
+    datastores.insert(d->name);
+    links.emplace_back(rel, "${{inputs." + name + "}}");
+  }
 }
 
 }  // namespace
@@ -135,56 +124,129 @@ void EnvironmentPlan::assign_names(NamePlan& plan) {
 JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, const StoragePlan& storage,
                          const EnvironmentPlan& environments) {
   const BaiJob& j = *ctx.job;
+  const ToolkitCommand& tk = *ctx.toolkit;
   JobOutcome o;
   auto finding = [&](const std::string& code, std::string msg) {
     o.findings.push_back(make_finding(code, j.id, std::move(msg)));
   };
-  for (const auto& [code, msg] : ctx.toolkit->findings) finding(code, msg);
+  for (const auto& [code, msg] : tk.findings) finding(code, msg);
 
-  std::string command = ctx.toolkit->command;
-  if (!j.job_preparation.empty()) {
-    command = j.job_preparation + " && " + command;
-    finding("job-preparation-prepended",
-            "The job preparation \"" + j.job_preparation + "\" is prepended to the command" +
-                (ctx.toolkit->distribution.is_null() ? "." : "; it now runs in every process AML starts."));
-  }
+  JobScript script;
+  script.job_name = job_name;
+  script.toolkit = &tk;
+  script.nodes = j.node_count;
+  script.gpus = gpus_of_vm_size(ctx.cluster->vm_size);
+  script.job_preparation = j.job_preparation;
 
   json inputs = json::object(), outputs = json::object();
   std::set<std::string> datastores;
-  for (const InputDirectory& in : j.inputs) {
-    const ResolvedPath r = resolve_path(in.path, *ctx.cluster_mounts, ctx.job_mounts);
+  mount_bindings(*ctx.cluster_mounts, "mount_", "AZ_BATCHAI_MOUNT_ROOT", storage, inputs, datastores, script.cluster_mounts);
+  mount_bindings(ctx.job_mounts, "jobmount_", "AZ_BATCHAI_JOB_MOUNT_ROOT", storage, inputs, datastores, script.job_mounts);
+
+  std::set<std::string> defined;  // AZ_BATCHAI_INPUT_<id> / AZ_BATCHAI_OUTPUT_<id>
+  auto directory = [&](const std::string& kind, const std::string& id, const std::string& path, const std::string& sub_suffix,
+                       const char* io, json& bindings, const char* type_key, const char* mode) {
+    const std::string var = "AZ_BATCHAI_" + kind + "_" + id;
+    const std::string what = (kind == "INPUT" ? "Input directory " : "Output directory ") + id;
+    if (!shell_name(var)) {
+      finding("job-path-unresolved", what + ": \"" + var + "\" is not a valid environment variable name; it is not set.");
+      return;
+    }
+    defined.insert(var);
+    const ResolvedPath r = resolve_path(path, *ctx.cluster_mounts, ctx.job_mounts);
     const DatastorePlan* d = r.storage_key.empty() ? nullptr : storage.find(r.storage_key);
     if (!d) {
-      finding("job-path-unresolved", "Input directory " + in.id + ": " + r.why + "; it is dropped.");
-      continue;
+      // The variable keeps Batch AI's path, which AML's nodes do not have.
+      script.directories.emplace_back(var, expanding_word(sub_suffix.empty() ? path : path + "/" + sub_suffix));
+      finding("job-path-unresolved", what + ": " + r.why + "; $" + var + " keeps that path, where AML has no data.");
+      return;
     }
-    const std::string name = io_name(in.id);
-    inputs[name] = {{"jobInputType", "uri_folder"}, {"mode", "ReadOnlyMount"}, {"uri", datastore_uri(d->name, r.sub_path)}};
+    const std::string name = io_name(id);
+    bindings[name] = {{type_key, "uri_folder"}, {"mode", mode}, {"uri", datastore_uri(d->name, join_path(r.sub_path, sub_suffix))}};
     datastores.insert(d->name);
-    command = replace_variable(command, "AZ_BATCHAI_INPUT_" + in.id, "${{inputs." + name + "}}");
-  }
+    script.directories.emplace_back(var, "\"${{" + std::string(io) + "." + name + "}}\"");
+  };
+  for (const InputDirectory& in : j.inputs) directory("INPUT", in.id, in.path, "", "inputs", inputs, "jobInputType", "ReadOnlyMount");
   for (const OutputDirectory& out : j.outputs) {
-    const ResolvedPath r = resolve_path(out.path_prefix, *ctx.cluster_mounts, ctx.job_mounts);
-    const DatastorePlan* d = r.storage_key.empty() ? nullptr : storage.find(r.storage_key);
-    if (!d) {
-      finding("job-path-unresolved", "Output directory " + out.id + ": " + r.why + "; it is dropped.");
-      continue;
-    }
     // Batch AI kept each job's outputs apart (a per-job path segment); the job name does that here.
-    const std::string sub = join_path(join_path(r.sub_path, job_name), out.path_suffix);
-    const std::string name = io_name(out.id);
-    outputs[name] = {{"jobOutputType", "uri_folder"}, {"mode", "ReadWriteMount"}, {"uri", datastore_uri(d->name, sub)}};
-    datastores.insert(d->name);
-    command = replace_variable(command, "AZ_BATCHAI_OUTPUT_" + out.id, "${{outputs." + name + "}}");
+    directory("OUTPUT", out.id, out.path_prefix, join_path(job_name, out.path_suffix), "outputs", outputs, "jobOutputType",
+              "ReadWriteMount");
   }
-  command = substitute_mount_roots(command, "AZ_BATCHAI_MOUNT_ROOT", *ctx.cluster_mounts, "mount_", storage, inputs,
-                                   datastores);
-  command = substitute_mount_roots(command, "AZ_BATCHAI_JOB_MOUNT_ROOT", ctx.job_mounts, "jobmount_", storage, inputs,
-                                   datastores);
-  const auto left = batchai_variables(command);
-  if (!left.empty()) {
-    finding("job-path-unresolved", "The command still refers to " + list(left) +
-                                       ", which AML does not set (the path is on no datastore bai2aml created).");
+
+  // A directory every node of the job shares: an output on the workspace's default datastore.
+  outputs["batchai_shared_job_temp"] = {{"jobOutputType", "uri_folder"},
+                                        {"mode", "ReadWriteMount"},
+                                        {"description", "$AZ_BATCHAI_SHARED_JOB_TEMP in Batch AI"}};
+  script.shared_job_temp = "\"${{outputs.batchai_shared_job_temp}}\"";
+
+  // stdout/stderr: Batch AI wrote them under stdOutErrPathPrefix/<job segment>; AML keeps them in
+  // the job's logs. The directory stays where it was, for what the job itself writes there.
+  {
+    const ResolvedPath r = j.std_out_err_path_prefix.empty()
+                               ? ResolvedPath{}
+                               : resolve_path(j.std_out_err_path_prefix, *ctx.cluster_mounts, ctx.job_mounts);
+    const DatastorePlan* d = r.storage_key.empty() ? nullptr : storage.find(r.storage_key);
+    if (d) {
+      const std::string sub = join_path(r.sub_path, job_name);
+      outputs["batchai_stdouterr"] = {{"jobOutputType", "uri_folder"},
+                                      {"mode", "ReadWriteMount"},
+                                      {"uri", datastore_uri(d->name, sub)},
+                                      {"description", "$AZ_BATCHAI_STDOUTERR_DIR in Batch AI"}};
+      datastores.insert(d->name);
+      script.stdouterr_dir = "\"${{outputs.batchai_stdouterr}}\"";
+      finding("job-logs-moved", "stdOutErrPathPrefix \"" + j.std_out_err_path_prefix +
+                                    "\": the job's stdout and stderr go to the AML job's logs; $AZ_BATCHAI_STDOUTERR_DIR is "
+                                    "the output batchai_stdouterr at " + datastore_uri(d->name, sub) + ".");
+    } else {
+      script.stdouterr_dir = "\"$AZ_BATCHAI_JOB_TEMP/stdouterr\"";
+      finding("job-logs-moved",
+              (j.std_out_err_path_prefix.empty() ? std::string("The job names no stdOutErrPathPrefix")
+                                                 : "stdOutErrPathPrefix \"" + j.std_out_err_path_prefix + "\": " + r.why) +
+                  "; the job's stdout and stderr go to the AML job's logs, and $AZ_BATCHAI_STDOUTERR_DIR is a "
+                  "directory on each node that is not kept.");
+    }
+  }
+
+  // environmentVariables: AML sets values literally; those that refer to variables (Batch AI expanded
+  // them) are exported by the prologue instead, after the variables they may refer to.
+  json vars = json::object();
+  std::string referring_text = tk.command + "\n" + j.job_preparation;
+  for (const EnvVar& v : j.environment_variables) {
+    referring_text += "\n" + v.value;
+    if (refers_to_variable(v.value) && shell_name(v.name)) {
+      script.expanded_variables.push_back(v);
+    } else {
+      vars[v.name] = v.value;
+    }
+  }
+
+  // Variables the job refers to that the prologue does not define.
+  const std::vector<std::string> contract = contract_variables(tk);
+  for (const std::string& var : batchai_variables(referring_text)) {
+    if (defined.count(var) || std::binary_search(contract.begin(), contract.end(), var)) continue;
+    const bool dir = var.rfind("AZ_BATCHAI_INPUT_", 0) == 0 || var.rfind("AZ_BATCHAI_OUTPUT_", 0) == 0;
+    finding("job-variable-undefined",
+            "The job refers to $" + var + ", which Batch AI did not set for this job (" +
+                (dir ? std::string("no such input or output directory")
+                     : "not part of its contract for a " + (j.tool_type.empty() ? std::string("job") : j.tool_type + " job")) +
+                "); it was empty there and stays unset in AML.");
+  }
+  if (j.node_count > 1 && tk.launcher != Launcher::TensorFlow &&
+      batchai_variables(referring_text).count("AZ_BATCHAI_MPI_HOST_FILE")) {
+    finding("job-variable-approximated",
+            "The job reads $AZ_BATCHAI_MPI_HOST_FILE on " + std::to_string(j.node_count) +
+                " nodes; AML tells a process only the master node's address, so the host file lists the master only.");
+  }
+  if (!j.job_preparation.empty() && tk.launcher == Launcher::Mpi) {
+    finding("job-preparation-under-mpi",
+            "The job preparation \"" + j.job_preparation +
+                "\" runs once per node before the command, but AML starts MPI (mpirun) before the command, so "
+                "preparation that installs the MPI runtime cannot work.");
+  }
+  if (!j.scheduling_priority.empty() && j.scheduling_priority != "normal") {
+    finding("job-priority-dropped", "schedulingPriority \"" + j.scheduling_priority +
+                                        "\": AML command jobs (2024-04-01) have no priority; the job queues in "
+                                        "submission order on its compute.");
   }
 
   json resources = {{"instanceCount", j.node_count}};
@@ -219,17 +281,13 @@ JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, con
                 {"description", "Migrated by bai2aml from Batch AI job " + j.id},
                 {"computeId", ctx.compute_id},
                 {"environmentId", env_id},
-                {"command", command},
+                {"command", job_command(script)},
                 {"resources", resources},
                 {"tags", ownership_tags(j.id)}};
-  if (!ctx.toolkit->distribution.is_null()) props["distribution"] = ctx.toolkit->distribution;
-  if (!j.environment_variables.empty()) {
-    json vars = json::object();
-    for (const EnvVar& v : j.environment_variables) vars[v.name] = v.value;
-    props["environmentVariables"] = vars;
-  }
+  if (!tk.distribution.is_null()) props["distribution"] = tk.distribution;
+  if (!vars.empty()) props["environmentVariables"] = vars;
   if (!inputs.empty()) props["inputs"] = inputs;
-  if (!outputs.empty()) props["outputs"] = outputs;
+  props["outputs"] = outputs;
   // Batch AI's default maxWallClockTime is one week; keep the limit the job had.
   const std::string wall = j.max_wall_clock_time.empty() ? "P7D" : j.max_wall_clock_time;
   if (const auto secs = parse_duration_seconds(wall)) {

@@ -197,7 +197,13 @@ std::string render_translation_text(const Translation& t) {
       std::string name = scalar(r["name"]);
       if (name.size() < 34) name.resize(34, ' ');
       o << "    " << label << name << " " << settings_line(kind, r["settings"]) << "\n";
-      if (kind == "job") o << "    " << std::string(20, ' ') << "command: " << scalar(r["settings"]["command"]) << "\n";
+      if (kind == "job") {
+        // The whole command AML runs (prologue included), one indented line per line.
+        const std::string pad(24, ' ');
+        o << "    " << std::string(20, ' ') << "command:\n";
+        std::istringstream lines(scalar(r["settings"]["command"]));
+        for (std::string line; std::getline(lines, line);) o << pad << line << "\n";
+      }
     }
     if (!g["names"].empty()) {
       o << "  Names:\n";

@@ -1,5 +1,7 @@
 #include "translate/toolkit_command.hpp"
 
+#include <cctype>
+
 namespace bai2aml::translate {
 namespace {
 
@@ -41,12 +43,22 @@ json mpi_like(const char* type, const BaiJob& job, const json& s, ToolkitCommand
                                   std::to_string(job.node_count) + " nodes; AML runs " + std::to_string(per) +
                                   " per node (" + std::to_string(per * job.node_count) + " in all).");
   }
+  out.launcher = std::string(type) == "Mpi" ? Launcher::Mpi : Launcher::PyTorch;
+  out.processes_per_node = per;
   return {{"distributionType", type}, {"processCountPerInstance", per}};
+}
+
+// One process per node, each told its node index (RANK): AML's PyTorch launcher needs no MPI in the image.
+json one_per_node(ToolkitCommand& out) {
+  out.launcher = Launcher::PyTorch;
+  out.processes_per_node = 1;
+  return {{"distributionType", "PyTorch"}, {"processCountPerInstance", 1}};
 }
 
 bool distributed(const BaiJob& job, const json& s) { return job.node_count > 1 || integer(s, "processCount") > 1; }
 
 void tensorflow(const BaiJob& job, const json& s, ToolkitCommand& out) {
+  out.task_index = true;
   const bool dist = job.node_count > 1 || s.contains("workerCount") || s.contains("parameterServerCount");
   if (!dist) {
     out.command = python(s, str(s, "masterCommandLineArgs"));
@@ -55,18 +67,18 @@ void tensorflow(const BaiJob& job, const json& s, ToolkitCommand& out) {
   const int workers = integer(s, "workerCount") > 0 ? integer(s, "workerCount") : job.node_count;
   const int ps = s.contains("parameterServerCount") ? integer(s, "parameterServerCount") : 1;
   out.distribution = {{"distributionType", "TensorFlow"}, {"workerCount", workers}, {"parameterServerCount", ps}};
-  // AML starts the same command for every task and describes the task in TF_CONFIG; Batch AI passed
-  // per-role arguments, so the command picks them from the task type.
-  const std::string role =
-      "python -c 'import json,os; print(json.loads(os.environ.get(\"TF_CONFIG\",\"{}\")).get(\"task\",{}).get(\"type\",\"\"))'";
-  const std::string worker = str(s, "workerCommandLineArgs").empty() ? str(s, "masterCommandLineArgs")
-                                                                     : str(s, "workerCommandLineArgs");
-  out.command = "case \"$(" + role + ")\" in ps) " + python(s, str(s, "parameterServerCommandLineArgs")) +
-                " ;; *) " + python(s, worker) + " ;; esac";
+  out.launcher = Launcher::TensorFlow;
+  // AML starts the same command for every task and names the task in TF_CONFIG; Batch AI passed
+  // per-role arguments, the chief (worker 0, task type "master") getting masterCommandLineArgs. The
+  // prologue derives $bai2aml_role from TF_CONFIG.
+  out.command = "case \"$bai2aml_role\" in\n  ps) " + python(s, str(s, "parameterServerCommandLineArgs")) +
+                " ;;\n  master) " + python(s, str(s, "masterCommandLineArgs")) + " ;;\n  *) " +
+                python(s, str(s, "workerCommandLineArgs")) + " ;;\nesac";
   out.findings.emplace_back("tensorflow-roles-dispatched",
                             "TensorFlow ps/worker job: " + std::to_string(ps) + " parameter server(s) and " +
                                 std::to_string(workers) +
-                                " worker(s); the command chooses each role's arguments from TF_CONFIG.");
+                                " worker(s); each task picks its role's arguments from AML's TF_CONFIG (worker 0 "
+                                "is the master and gets masterCommandLineArgs).");
 }
 
 }  // namespace
@@ -79,9 +91,13 @@ ToolkitCommand synthesize_command(const BaiJob& job) {
     tensorflow(job, s, out);
   } else if (t == "pytorch") {
     out.command = python(s, str(s, "commandLineArgs"));
+    out.task_index = out.pytorch = true;
+    out.pytorch_backend = str(s, "communicationBackend");
     if (distributed(job, s)) {
-      json d = mpi_like("PyTorch", job, s, out);
-      out.distribution = d;
+      // communicationBackend MPI needs MPI's launcher; TCP, Gloo and NCCL rendezvous at MASTER_ADDR.
+      std::string backend = out.pytorch_backend;
+      for (char& c : backend) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.distribution = mpi_like(backend == "mpi" ? "Mpi" : "PyTorch", job, s, out);
     }
   } else if (t == "horovod") {
     out.command = python(s, str(s, "commandLineArgs"));
@@ -105,11 +121,17 @@ ToolkitCommand synthesize_command(const BaiJob& job) {
     if (distributed(job, s)) out.distribution = mpi_like("Mpi", job, s, out);
   } else if (t == "caffe2") {
     out.command = python(s, str(s, "commandLineArgs"));
+    out.task_index = true;
+    if (job.node_count > 1) out.distribution = one_per_node(out);
   } else if (t == "chainer") {
     out.command = python(s, str(s, "commandLineArgs"));
     if (distributed(job, s)) out.distribution = mpi_like("Mpi", job, s, out);
   } else if (t == "custom") {
     out.command = str(s, "commandLine");
+    if (job.node_count > 1) {
+      out.distribution = one_per_node(out);
+      out.first_node_only = true;
+    }
   }
   // A python toolkit without its script, or a custom one without a command line, runs nothing.
   const bool needs_script = t != "custom" && t != "mpi" && !(t == "cntk" && out.command.rfind("cntk ", 0) == 0) &&
@@ -117,8 +139,7 @@ ToolkitCommand synthesize_command(const BaiJob& job) {
   if (needs_script && str(s, "pythonScriptFilePath").empty()) out.command.clear();
   if (t == "cntk" && out.command.rfind("cntk ", 0) == 0 && str(s, "configFilePath").empty()) out.command.clear();
   if (out.command.empty()) {
-    out.distribution = nullptr;
-    out.findings.clear();
+    out = ToolkitCommand{};
     out.findings.emplace_back("job-toolkit-missing",
                               t.empty() ? "The job has no toolkit settings; there is no command to run."
                                         : "The " + t + " settings name nothing to run (no script or command line).");

@@ -166,9 +166,21 @@ class Translator {
       if (!deps.key_vault.empty()) props["keyVault"] = deps.key_vault;
       if (!deps.application_insights.empty()) props["applicationInsights"] = deps.application_insights;
       if (!deps.container_registry.empty()) props["containerRegistry"] = deps.container_registry;
+      // The Batch AI workspace's own tags carry over, next to the ownership tags (which win).
+      json tags = json::object();
+      const json owned = ownership_tags(w.id);
+      for (const auto& [k, v] : w.tags) {
+        if (owned.contains(k)) {
+          add("workspace-tag-reserved", w.id, "The workspace tag \"" + k + "\" (value \"" + v +
+                                                   "\") is one of bai2aml's ownership tags; the AML workspace carries bai2aml's value.");
+          continue;
+        }
+        tags[k] = v;
+      }
+      for (const auto& [k, v] : owned.items()) tags[k] = v;
       json body = {{"location", cfg_.target.location},
                    {"identity", {{"type", "SystemAssigned"}}},
-                   {"tags", ownership_tags(w.id)},
+                   {"tags", tags},
                    {"properties", props}};
       out_.resources.push_back({Kind::Workspace, id, w.id, std::move(body), {}});
       name_mapping(w.id, id, a, w.ref.name, "workspace");
@@ -201,8 +213,22 @@ class Translator {
     }
   }
 
-  // Findings for mounts AML cannot reach (unmapped file servers, unmanaged file systems).
+  // Findings for mounts AML cannot reach (unmapped file servers, unmanaged file systems) and for
+  // mount settings AML has no counterpart for.
   void unreachable_mounts(const Mounts& m, const std::string& ws, const std::string& source_id, const char* root) {
+    for (const StorageMount& s : m.storage) {
+      std::string given;
+      auto note = [&](const char* what, const std::string& v, const char* batchai_default) {
+        if (!v.empty() && v != batchai_default) given += std::string(given.empty() ? "" : ", ") + what + " " + v;
+      };
+      note("fileMode", s.file_mode, "0777");
+      note("directoryMode", s.directory_mode, "0777");
+      note("mountOptions", s.mount_options, "");
+      if (given.empty()) continue;
+      add("mount-options-dropped", source_id,
+          "The mount at $" + std::string(root) + "/" + s.relative_mount_path + " (" + s.account + "/" + s.container +
+              ") had " + given + "; AML mounts the datastore with its own settings.");
+    }
     for (const FileServerMount& f : m.file_servers) {
       if (fs_datastore_[ws].count(id_key(f.file_server_id))) continue;
       add("nfs-file-server", source_id,
@@ -274,6 +300,16 @@ class Translator {
               (i.virtual_machine_image_id.empty() ? i.publisher + ":" + i.offer + ":" + i.sku + ":" + i.version
                                                   : i.virtual_machine_image_id + " (" + i.publisher + ":" + i.offer + ")") +
               "; AML computes run the AML-managed image.");
+    }
+    if (!c.auto_scale && !c.node_deallocation_option.empty() && c.node_deallocation_option != "waitforjobcompletion") {
+      add("node-deallocation-option-changed", c.id,
+          "nodeDeallocationOption \"" + c.node_deallocation_option +
+              "\": when the compute shrinks, AML removes only idle nodes and lets running jobs complete.");
+    }
+    if (c.auto_scale && c.initial_node_count > c.min_nodes) {
+      add("initial-node-count-dropped", c.id,
+          "initialNodeCount " + std::to_string(c.initial_node_count) + ": the AML compute starts with " +
+              std::to_string(c.min_nodes) + " node(s) (its minimum) and scales up when jobs are queued.");
     }
     if (c.performance_counters) {
       add("performance-counters-unsupported", c.id, "The cluster uploaded node performance counters to Application Insights.");

@@ -90,6 +90,14 @@ inline json job(const std::string& ws, const std::string& exp, const std::string
           {"type", "Microsoft.BatchAI/workspaces/experiments/jobs"}, {"properties", p}};
 }
 
+// The toolkit's part of a migrated job's command: what follows the prologue and job preparation.
+inline std::string toolkit_part(const json& props) {
+  const std::string c = props.at("command").get<std::string>();
+  const std::string marker = "# the job's command, as Batch AI ran it\n";
+  const auto p = c.find(marker);
+  return p == std::string::npos ? c : c.substr(p + marker.size());
+}
+
 inline const DesiredResource* find_resource(const Translation& t, Kind kind, const std::string& id_suffix) {
   for (const auto& r : t.resources) {
     if (r.kind == kind && r.id.size() >= id_suffix.size() &&

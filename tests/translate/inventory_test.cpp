@@ -54,7 +54,8 @@ TEST_CASE("the spec's example GET payloads parse and translate", "[inventory][sp
   REQUIRE(jobs.size() == 1);
   const json& p = jobs[0]->body["properties"];
   CHECK(p["computeId"] == of_kind(t, Kind::Compute).at(0)->id);
-  CHECK(p["command"] == "echo hi | tee ${{outputs.OUTPUTS}}/hi.txt");
+  CHECK(toolkit_part(p) == "echo hi | tee $AZ_BATCHAI_OUTPUT_OUTPUTS/hi.txt");
+  CHECK(p["command"].get<std::string>().find("export AZ_BATCHAI_OUTPUT_OUTPUTS=\"${{outputs.OUTPUTS}}\"\n") != std::string::npos);
   CHECK(p["inputs"]["INPUT"]["uri"] == "azureml://datastores/storage_account_name_azure_file_share_name/paths/input");
   CHECK(p["limits"]["timeout"] == "P7D");
   CHECK(findings(t, "nfs-file-server").size() >= 2);  // the file server, and the cluster that mounts it

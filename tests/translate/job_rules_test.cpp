@@ -66,7 +66,7 @@ TEST_CASE("a job's body: command, compute, instances, environment, variables, li
   CHECK(p["jobType"] == "Command");
   CHECK(p["experimentName"] == "e");
   CHECK(p["displayName"] == "j1");
-  CHECK(p["command"] == "python train.py");
+  CHECK(toolkit_part(p) == "python train.py");
   CHECK(p["computeId"] == aml_ws("ws1") + "/computes/cl1");
   CHECK(p["resources"]["instanceCount"] == 3);
   CHECK(p["distribution"] == json{{"distributionType", "Mpi"}, {"processCountPerInstance", 2}});
@@ -80,7 +80,9 @@ TEST_CASE("a job's body: command, compute, instances, environment, variables, li
   CHECK(env->body["properties"]["tags"]["managed-by"] == "bai2aml");
   CHECK(find_resource(t, Kind::EnvironmentContainer, "/environments/ubuntu"));
   const DesiredResource* jr = find_resource(t, Kind::Job, "/jobs/j1");
+  // The cluster's mount is bound too (every mount is), so the job depends on its datastore.
   CHECK(jr->depends_on == std::vector<std::string>{aml_ws("ws1"), aml_ws("ws1") + "/computes/cl1",
+                                                   aml_ws("ws1") + "/datastores/acct_share",
                                                    aml_ws("ws1") + "/environments/ubuntu/versions/1"});
 }
 
@@ -122,19 +124,30 @@ TEST_CASE("input and output directories resolve against cluster and job mounts",
   CHECK(p["inputs"]["mount_data"]["uri"] == "azureml://datastores/acct_share/paths/");
   CHECK(p["inputs"]["mount_data"]["mode"] == "ReadWriteMount");
   CHECK(p["inputs"]["jobmount_jd"]["uri"] == "azureml://datastores/acct_jobdata/paths/");
-  CHECK(p["command"] ==
-        "python ${{inputs.mount_data}}/run.py --in ${{inputs.IN}} --in2 ${{inputs.IN2}} --out ${{outputs.OUT}} "
-        "--j ${{inputs.jobmount_jd}}/x --keep $AZ_BATCHAI_INPUT_INX");
+  // The command runs as written; the prologue defines the variables it uses.
+  const std::string cmd = p["command"];
+  CHECK(toolkit_part(p) ==
+        "python $AZ_BATCHAI_MOUNT_ROOT/data/run.py --in $AZ_BATCHAI_INPUT_IN --in2 ${AZ_BATCHAI_INPUT_IN2} "
+        "--out $AZ_BATCHAI_OUTPUT_OUT --j $AZ_BATCHAI_JOB_MOUNT_ROOT/jd/x --keep $AZ_BATCHAI_INPUT_INX");
+  CHECK(cmd.find("export AZ_BATCHAI_INPUT_IN=\"${{inputs.IN}}\"\n") != std::string::npos);
+  CHECK(cmd.find("export AZ_BATCHAI_INPUT_IN2=\"${{inputs.IN2}}\"\n") != std::string::npos);
+  CHECK(cmd.find("export AZ_BATCHAI_OUTPUT_OUT=\"${{outputs.OUT}}\"\n") != std::string::npos);
+  CHECK(cmd.find("bai2aml_link \"${{inputs.mount_data}}\" \"$AZ_BATCHAI_MOUNT_ROOT/data\"\n") != std::string::npos);
+  CHECK(cmd.find("bai2aml_link \"${{inputs.jobmount_jd}}\" \"$AZ_BATCHAI_JOB_MOUNT_ROOT/jd\"\n") != std::string::npos);
+  // The input outside every mount keeps Batch AI's path, with a finding; the undefined variable gets its own.
+  CHECK(cmd.find("export AZ_BATCHAI_INPUT_LOST=\"/mnt/local/data\"\n") != std::string::npos);
   const auto lost = findings(t, "job-path-unresolved");
-  REQUIRE(lost.size() == 2);  // the LOST input, and the command's leftover variable
-  CHECK((lost[0].message + lost[1].message).find("LOST") != std::string::npos);
-  CHECK((lost[0].message + lost[1].message).find("AZ_BATCHAI_INPUT_INX") != std::string::npos);
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].message.find("LOST") != std::string::npos);
+  const auto undefined = findings(t, "job-variable-undefined");
+  REQUIRE(undefined.size() == 1);
+  CHECK(undefined[0].message.find("$AZ_BATCHAI_INPUT_INX") != std::string::npos);
   const DesiredResource* jr = find_resource(t, Kind::Job, "/jobs/j1");
   CHECK(std::count(jr->depends_on.begin(), jr->depends_on.end(), aml_ws("ws1") + "/datastores/acct_jobdata") == 1);
   CHECK(std::count(jr->depends_on.begin(), jr->depends_on.end(), aml_ws("ws1") + "/datastores/acct_share") == 1);
 }
 
-TEST_CASE("job preparation is prepended, secrets dropped by name, registry credentials reported", "[rules][jobs]") {
+TEST_CASE("job preparation runs once per node before the command, secrets dropped by name, registry credentials reported", "[rules][jobs]") {
   const json j = job("ws1", "e", "j1", "cl1",
                      {{"jobPreparation", {{"commandLine", "pip install x"}}},
                       {"secrets", json::array({{{"name", "DB_PASSWORD"}, {"value", "very-secret-db-password"}},
@@ -143,8 +156,12 @@ TEST_CASE("job preparation is prepended, secrets dropped by name, registry crede
                                                                       {"credentials", {{"username", "u"}, {"password", "registry-password-value"}}}}}}}});
   const Translation t = with_job(j);
   const json p = job_props(t, "j1");
-  CHECK(p["command"] == "pip install x && echo hi");
-  CHECK(findings(t, "job-preparation-prepended").size() == 1);
+  const std::string cmd = p["command"];
+  CHECK(toolkit_part(p) == "echo hi");
+  CHECK(cmd.find("if mkdir \"$bai2aml_prep.lock\" 2>/dev/null; then\n  (\npip install x\n  )\n") != std::string::npos);
+  CHECK(cmd.find("pip install x") < cmd.find("# the job's command"));
+  CHECK(findings(t, "job-preparation-prepended").empty());
+  CHECK(findings(t, "job-preparation-under-mpi").empty());
   const auto s = findings(t, "job-secrets-dropped");
   REQUIRE(s.size() == 1);
   CHECK(s[0].message.find("DB_PASSWORD") != std::string::npos);

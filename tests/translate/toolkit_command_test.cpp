@@ -40,7 +40,16 @@ TEST_CASE("every toolkit's settings synthesize a command and a distribution", "[
        {{"distributionType", "Mpi"}, {"processCountPerInstance", 2}}},
       {"caffe", {{"configFilePath", "solver.prototxt"}}, 1, "caffe train --solver=solver.prototxt", nullptr},
       {"caffe", {{"pythonScriptFilePath", "c.py"}, {"commandLineArgs", "-g"}}, 1, "python c.py -g", nullptr},
-      {"caffe2", {{"pythonScriptFilePath", "c2.py"}}, 2, "python c2.py", nullptr},
+      {"caffe2", {{"pythonScriptFilePath", "c2.py"}}, 1, "python c2.py", nullptr},
+      // Batch AI started Caffe2 once per node, telling each its index.
+      {"caffe2", {{"pythonScriptFilePath", "c2.py"}}, 2, "python c2.py",
+       {{"distributionType", "PyTorch"}, {"processCountPerInstance", 1}}},
+      // The custom toolkit ran on the master node only: one process per node, the command guarded by RANK.
+      {"custom", {{"commandLine", "./run.sh"}}, 3, "./run.sh", {{"distributionType", "PyTorch"}, {"processCountPerInstance", 1}}},
+      {"pytorch", {{"pythonScriptFilePath", "t.py"}, {"communicationBackend", "MPI"}}, 2, "python t.py",
+       {{"distributionType", "Mpi"}, {"processCountPerInstance", 1}}},
+      {"pytorch", {{"pythonScriptFilePath", "t.py"}, {"communicationBackend", "gloo"}}, 2, "python t.py",
+       {{"distributionType", "PyTorch"}, {"processCountPerInstance", 1}}},
       {"chainer", {{"pythonScriptFilePath", "ch.py"}, {"processCount", 4}}, 4, "python ch.py",
        {{"distributionType", "Mpi"}, {"processCountPerInstance", 1}}},
       {"tensorflow", {{"pythonScriptFilePath", "tf.py"}, {"masterCommandLineArgs", "--m"}}, 1, "python tf.py --m", nullptr},
@@ -53,18 +62,42 @@ TEST_CASE("every toolkit's settings synthesize a command and a distribution", "[
   }
 }
 
-TEST_CASE("TensorFlow ps/worker jobs dispatch per-role arguments from TF_CONFIG", "[toolkit]") {
+TEST_CASE("what each toolkit tells the prologue: launcher, task index, PyTorch variables, first node only", "[toolkit]") {
+  const ToolkitCommand caffe2 = synthesize_command(make("caffe2", {{"pythonScriptFilePath", "c2.py"}}, 2));
+  CHECK(caffe2.launcher == Launcher::PyTorch);
+  CHECK(caffe2.task_index);
+  CHECK_FALSE(caffe2.first_node_only);
+  const ToolkitCommand custom = synthesize_command(make("custom", {{"commandLine", "./run.sh"}}, 2));
+  CHECK(custom.first_node_only);
+  CHECK_FALSE(custom.task_index);
+  CHECK_FALSE(synthesize_command(make("custom", {{"commandLine", "./run.sh"}}, 1)).first_node_only);
+  const ToolkitCommand torch = synthesize_command(make("pytorch", {{"pythonScriptFilePath", "t.py"}, {"communicationBackend", "MPI"}}, 2));
+  CHECK(torch.launcher == Launcher::Mpi);
+  CHECK(torch.pytorch);
+  CHECK(torch.pytorch_backend == "MPI");
+  const ToolkitCommand horovod = synthesize_command(make("horovod", {{"pythonScriptFilePath", "h.py"}, {"processCount", 4}}, 2));
+  CHECK(horovod.launcher == Launcher::Mpi);
+  CHECK(horovod.processes_per_node == 2);
+  CHECK_FALSE(horovod.task_index);
+  const ToolkitCommand tf = synthesize_command(make("tensorflow", {{"pythonScriptFilePath", "tf.py"}}, 1));
+  CHECK(tf.launcher == Launcher::Single);
+  CHECK(tf.task_index);
+}
+
+TEST_CASE("TensorFlow ps/worker jobs dispatch per-role arguments, the master getting masterCommandLineArgs", "[toolkit]") {
   const ToolkitCommand c = synthesize_command(make("tensorflow",
                                                    {{"pythonScriptFilePath", "tf.py"},
+                                                    {"masterCommandLineArgs", "--role=master"},
                                                     {"workerCommandLineArgs", "--role=worker"},
                                                     {"parameterServerCommandLineArgs", "--role=ps"},
                                                     {"workerCount", 4},
                                                     {"parameterServerCount", 2}},
                                                    2));
   CHECK(c.distribution == json{{"distributionType", "TensorFlow"}, {"workerCount", 4}, {"parameterServerCount", 2}});
-  CHECK(c.command.find("TF_CONFIG") != std::string::npos);
-  CHECK(c.command.find("ps) python tf.py --role=ps ;;") != std::string::npos);
-  CHECK(c.command.find("*) python tf.py --role=worker ;;") != std::string::npos);
+  CHECK(c.launcher == Launcher::TensorFlow);
+  CHECK(c.command ==
+        "case \"$bai2aml_role\" in\n  ps) python tf.py --role=ps ;;\n  master) python tf.py --role=master ;;\n"
+        "  *) python tf.py --role=worker ;;\nesac");
   REQUIRE(c.findings.size() == 1);
   CHECK(c.findings[0].first == "tensorflow-roles-dispatched");
 }
