@@ -37,8 +37,6 @@ const std::vector<FindingKind>& finding_catalogue() {
          "Bake the MPI runtime (and whatever the preparation installs) into the job's environment image."},
         {"job-priority-dropped", Severity::Info,
          "Give urgent jobs their own compute (or submit them first); AML has no per-job priority here."},
-        {"job-variable-approximated", Severity::Warning,
-         "Let AML's distribution start the processes (it knows every node) instead of reading the host file."},
         {"job-variable-undefined", Severity::Info,
          "Nothing changed from Batch AI; set the variable in the job's environmentVariables if it should "
          "have a value."},

@@ -33,22 +33,34 @@ const char* kTensorFlow =
     "\\\"task\\\":{\\\"type\\\":\\\"$bai2aml_role\\\",\\\"index\\\":$AZ_BATCHAI_TASK_INDEX},"
     "\\\"environment\\\":\\\"cloud\\\"}\"\n";
 
-// The host list AML gives: the TensorFlow cluster, else only the master node.
+// Batch AI's host file listed every node of the job. AML tells a process only the master's address
+// (or, for TensorFlow, every task's): the other nodes are found by a rendezvous in the job's shared
+// directory, where each node writes its own address under its index, then waits for the others.
 std::string host_file(const JobScript& s) {
   const std::string slots = " slots=" + std::to_string(s.toolkit->processes_per_node);
+  const std::string n = std::to_string(s.nodes);
+  std::string o = "export AZ_BATCHAI_MPI_HOST_FILE=\"$AZ_BATCHAI_JOB_TEMP/hostfile\"\n";
   std::string hosts;
   if (s.nodes <= 1) {
-    hosts = "echo 'localhost" + slots + "'";
+    hosts = "echo \"$bai2aml_host" + slots + "\"";
   } else if (s.toolkit->launcher == Launcher::TensorFlow) {
     hosts = "printf '%s\\n' \"$AZ_BATCHAI_WORKER_HOSTS,$AZ_BATCHAI_PS_HOSTS\" | tr ',' '\\n' | sed 's/:[0-9]*$//' | "
             "awk 'NF && !seen[$0]++ { print $0 \"" + slots + "\" }'";
-  } else if (s.toolkit->launcher == Launcher::PyTorch) {
-    hosts = "echo \"$MASTER_ADDR" + slots + "\"";
   } else {
-    hosts = "echo \"${AZ_BATCH_MASTER_NODE%:*}" + slots + "\"";
+    const std::string node = s.toolkit->launcher == Launcher::Mpi
+                                 ? "$((${OMPI_COMM_WORLD_RANK:-0} / " + std::to_string(s.toolkit->processes_per_node) + "))"
+                                 : "${NODE_RANK:-0}";
+    o += "# the job's nodes: each writes its address to the job's shared directory, then waits for the others\n"
+         "bai2aml_hosts=\"$bai2aml_shared/hosts\" bai2aml_node=\"" + node + "\" bai2aml_wait=0\n"
+         "mkdir -p \"$bai2aml_hosts\"\n"
+         "hostname -I | cut -d' ' -f1 > \"$bai2aml_hosts/$bai2aml_node.$$\" && mv -f \"$bai2aml_hosts/$bai2aml_node.$$\" \"$bai2aml_hosts/$bai2aml_node\"\n"
+         "while [ \"$(ls \"$bai2aml_hosts\" | grep -c '^[0-9]*$')\" -lt " + n + " ] && [ \"$bai2aml_wait\" -lt 600 ]; do\n"
+         "  sleep 1; bai2aml_wait=$((bai2aml_wait + 1))\n"
+         "done\n";
+    hosts = "for bai2aml_i in $(seq 0 " + std::to_string(s.nodes - 1) + "); do sed 's/$/" + slots +
+            "/' \"$bai2aml_hosts/$bai2aml_i\" 2>/dev/null; done";
   }
-  return "export AZ_BATCHAI_MPI_HOST_FILE=\"$AZ_BATCHAI_JOB_TEMP/hostfile\"\n" + hosts +
-         " > \"$AZ_BATCHAI_MPI_HOST_FILE.$$\" && mv -f \"$AZ_BATCHAI_MPI_HOST_FILE.$$\" \"$AZ_BATCHAI_MPI_HOST_FILE\"\n";
+  return o + hosts + " > \"$AZ_BATCHAI_MPI_HOST_FILE.$$\" && mv -f \"$AZ_BATCHAI_MPI_HOST_FILE.$$\" \"$AZ_BATCHAI_MPI_HOST_FILE\"\n";
 }
 
 // Who this process is, in Batch AI's terms, from the AML launcher's variables.
@@ -67,10 +79,14 @@ std::string process_identity(const JobScript& s) {
       break;
     case Launcher::Single:
       if (t.task_index) o += "export AZ_BATCHAI_TASK_INDEX=0\n";
-      if (t.pytorch) o += "export AZ_BATCHAI_PYTORCH_INIT_METHOD=tcp://localhost:29500\n";
+      if (t.pytorch) o += "export AZ_BATCHAI_PYTORCH_INIT_METHOD=\"tcp://$bai2aml_host:29500\"\n";
       break;
   }
-  if (t.pytorch && !t.pytorch_backend.empty()) o += "export AZ_BATCHAI_PYTORCH_BACKEND=" + expanding_word(t.pytorch_backend) + "\n";
+  if (t.pytorch && !t.pytorch_backend.empty()) {
+    std::string backend = t.pytorch_backend;  // torch.distributed's names are lower case
+    for (char& c : backend) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    o += "export AZ_BATCHAI_PYTORCH_BACKEND=" + expanding_word(backend) + "\n";
+  }
   return o;
 }
 
@@ -128,11 +144,15 @@ std::string job_command(const JobScript& s) {
   if (!s.cluster_mounts.empty() || !s.job_mounts.empty()) o << kLinkFunction;
   for (const auto& [rel, binding] : s.cluster_mounts) o << "bai2aml_link \"" << binding << "\" \"$AZ_BATCHAI_MOUNT_ROOT/" << rel << "\"\n";
   for (const auto& [rel, binding] : s.job_mounts) o << "bai2aml_link \"" << binding << "\" \"$AZ_BATCHAI_JOB_MOUNT_ROOT/" << rel << "\"\n";
-  o << "export AZ_BATCHAI_SHARED_JOB_TEMP=" << s.shared_job_temp << "\n";
+  o << "bai2aml_shared=" << s.shared_job_temp << "\n";
+  o << "export AZ_BATCHAI_SHARED_JOB_TEMP=\"$bai2aml_shared/shared\"\n";
+  o << "mkdir -p \"$AZ_BATCHAI_SHARED_JOB_TEMP\"\n";
   o << "export AZ_BATCHAI_STDOUTERR_DIR=" << s.stdouterr_dir << "\n";
   o << "mkdir -p \"$AZ_BATCHAI_STDOUTERR_DIR\"\n";
   for (const auto& [name, word] : s.directories) o << "export " << name << "=" << word << "\n";
   o << "export AZ_BATCHAI_NUM_GPUS=" << s.gpus << "\n";
+  // One node: its own address stands in for the job's hosts (AML names no master for it).
+  if (s.nodes <= 1) o << "bai2aml_host=\"$(hostname -I 2>/dev/null | cut -d' ' -f1)\"; bai2aml_host=\"${bai2aml_host:-localhost}\"\n";
   o << process_identity(s);
   o << host_file(s);
   for (const EnvVar& v : s.expanded_variables) o << "export " << v.name << "=" << expanding_word(v.value) << "\n";

@@ -22,7 +22,7 @@ struct JobScript {
   std::vector<std::pair<std::string, std::string>> cluster_mounts, job_mounts;
   // AZ_BATCHAI_INPUT_<id> / AZ_BATCHAI_OUTPUT_<id> -> a shell word giving its path.
   std::vector<std::pair<std::string, std::string>> directories;
-  std::string shared_job_temp;  // shell word: AZ_BATCHAI_SHARED_JOB_TEMP
+  std::string shared_job_temp;  // shell word: the job's directory shared by all nodes (holds AZ_BATCHAI_SHARED_JOB_TEMP)
   std::string stdouterr_dir;    // shell word: AZ_BATCHAI_STDOUTERR_DIR
   std::vector<EnvVar> expanded_variables;  // environmentVariables whose values refer to variables
   std::string job_preparation;             // "" = none

@@ -173,13 +173,14 @@ JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, con
               "ReadWriteMount");
   }
 
-  // A directory every node of the job shares: an output on the workspace's default datastore.
+  // A directory every node of the job shares (AZ_BATCHAI_SHARED_JOB_TEMP and the nodes' rendezvous):
+  // an output on the workspace's default datastore.
   outputs["batchai_shared_job_temp"] = {{"jobOutputType", "uri_folder"},
                                         {"mode", "ReadWriteMount"},
-                                        {"description", "$AZ_BATCHAI_SHARED_JOB_TEMP in Batch AI"}};
+                                        {"description", "the job's directory shared by its nodes"}};
   script.shared_job_temp = "\"${{outputs.batchai_shared_job_temp}}\"";
 
-  // stdout/stderr: Batch AI wrote them under stdOutErrPathPrefix/<job segment>; AML keeps them in
+  // stdout/stderr: Batch AI wrote them under stdOutErrPathPrefix/<job segment>/stdouterr; AML keeps them in
   // the job's logs. The directory stays where it was, for what the job itself writes there.
   {
     const ResolvedPath r = j.std_out_err_path_prefix.empty()
@@ -187,7 +188,7 @@ JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, con
                                : resolve_path(j.std_out_err_path_prefix, *ctx.cluster_mounts, ctx.job_mounts);
     const DatastorePlan* d = r.storage_key.empty() ? nullptr : storage.find(r.storage_key);
     if (d) {
-      const std::string sub = join_path(r.sub_path, job_name);
+      const std::string sub = join_path(join_path(r.sub_path, job_name), "stdouterr");
       outputs["batchai_stdouterr"] = {{"jobOutputType", "uri_folder"},
                                       {"mode", "ReadWriteMount"},
                                       {"uri", datastore_uri(d->name, sub)},
@@ -197,13 +198,16 @@ JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, con
       finding("job-logs-moved", "stdOutErrPathPrefix \"" + j.std_out_err_path_prefix +
                                     "\": the job's stdout and stderr go to the AML job's logs; $AZ_BATCHAI_STDOUTERR_DIR is "
                                     "the output batchai_stdouterr at " + datastore_uri(d->name, sub) + ".");
-    } else {
+    } else if (j.std_out_err_path_prefix.empty()) {
       script.stdouterr_dir = "\"$AZ_BATCHAI_JOB_TEMP/stdouterr\"";
-      finding("job-logs-moved",
-              (j.std_out_err_path_prefix.empty() ? std::string("The job names no stdOutErrPathPrefix")
-                                                 : "stdOutErrPathPrefix \"" + j.std_out_err_path_prefix + "\": " + r.why) +
-                  "; the job's stdout and stderr go to the AML job's logs, and $AZ_BATCHAI_STDOUTERR_DIR is a "
-                  "directory on each node that is not kept.");
+      finding("job-logs-moved", "The job names no stdOutErrPathPrefix; the job's stdout and stderr go to the AML job's "
+                                "logs, and $AZ_BATCHAI_STDOUTERR_DIR is a directory on each node that is not kept.");
+    } else {
+      // As for directories: the variable keeps Batch AI's path, which reaches no datastore here.
+      script.stdouterr_dir = expanding_word(j.std_out_err_path_prefix + "/" + job_name + "/stdouterr");
+      finding("job-logs-moved", "stdOutErrPathPrefix \"" + j.std_out_err_path_prefix + "\": " + r.why +
+                                    "; the job's stdout and stderr go to the AML job's logs, and $AZ_BATCHAI_STDOUTERR_DIR "
+                                    "keeps Batch AI's path, which is not kept in AML.");
     }
   }
 
@@ -230,12 +234,6 @@ JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, con
                 (dir ? std::string("no such input or output directory")
                      : "not part of its contract for a " + (j.tool_type.empty() ? std::string("job") : j.tool_type + " job")) +
                 "); it was empty there and stays unset in AML.");
-  }
-  if (j.node_count > 1 && tk.launcher != Launcher::TensorFlow &&
-      batchai_variables(referring_text).count("AZ_BATCHAI_MPI_HOST_FILE")) {
-    finding("job-variable-approximated",
-            "The job reads $AZ_BATCHAI_MPI_HOST_FILE on " + std::to_string(j.node_count) +
-                " nodes; AML tells a process only the master node's address, so the host file lists the master only.");
   }
   if (!j.job_preparation.empty() && tk.launcher == Launcher::Mpi) {
     finding("job-preparation-under-mpi",

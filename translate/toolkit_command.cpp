@@ -58,8 +58,8 @@ json one_per_node(ToolkitCommand& out) {
 bool distributed(const BaiJob& job, const json& s) { return job.node_count > 1 || integer(s, "processCount") > 1; }
 
 void tensorflow(const BaiJob& job, const json& s, ToolkitCommand& out) {
-  out.task_index = true;
   const bool dist = job.node_count > 1 || s.contains("workerCount") || s.contains("parameterServerCount");
+  out.task_index = dist;  // a single TensorFlow process had none of the cluster variables
   if (!dist) {
     out.command = python(s, str(s, "masterCommandLineArgs"));
     return;

@@ -41,7 +41,14 @@ struct Simulation {
     ::mkdir((dir.path() + "/bin").c_str(), 0700);
     ::mkdir((dir.path() + "/storage").c_str(), 0700);
     write_file(dir.file("bin/python"), kStub, 0700);
+    write_file(dir.file("bin/hostname"), "#!/bin/sh\necho \"$TEST_ADDRESS 172.17.0.1\"\n", 0700);
+    // The processes here run one after another: the other nodes' addresses are already in the rendezvous.
+    for (const char* d : {"/storage/outputs_batchai_shared_job_temp", "/storage/outputs_batchai_shared_job_temp/hosts"})
+      ::mkdir((dir.path() + d).c_str(), 0700);
+    for (int n = 0; n < 4; ++n)
+      write_file(dir.path() + "/storage/outputs_batchai_shared_job_temp/hosts/" + std::to_string(n), address(n) + "\n");
   }
+  static std::string address(int node) { return "10.0.0." + std::to_string(4 + node); }
   // Runs `command` as one AML process on node `node`; returns its output, exit status in `status`.
   std::string run(std::string command, int node, const std::map<std::string, std::string>& env, int& status) {
     static const std::regex binding(R"(\$\{\{(inputs|outputs)\.([A-Za-z0-9_]+)\}\})");
@@ -54,7 +61,8 @@ struct Simulation {
     const std::string tmp = dir.path() + "/node" + std::to_string(node);
     ::mkdir(tmp.c_str(), 0700);
     write_file(dir.file("cmd.sh"), command);
-    std::vector<std::string> argv = {"/usr/bin/env", "-i", "PATH=" + dir.path() + "/bin:/usr/bin:/bin", "TMPDIR=" + tmp};
+    std::vector<std::string> argv = {"/usr/bin/env", "-i", "PATH=" + dir.path() + "/bin:/usr/bin:/bin", "TMPDIR=" + tmp,
+                                     "TEST_ADDRESS=" + address(node)};
     for (const auto& [k, v] : env) argv.push_back(k + "=" + v);
     argv.push_back("bash");
     argv.push_back(dir.file("cmd.sh"));
@@ -144,10 +152,11 @@ TEST_CASE("PyTorch over gloo: rank, init method, inputs, outputs, mount roots an
   CHECK(has(out, "argv: " + storage + "/inputs_SCRIPT/mnist.py --dist-url tcp://10.0.0.4:29500 --rank 1 --out $AZ_BATCHAI_OUTPUT_MODEL"));
   CHECK(has(out, "AZ_BATCHAI_INPUT_SCRIPT=" + storage + "/inputs_SCRIPT"));
   CHECK(has(out, "AZ_BATCHAI_OUTPUT_MODEL=" + storage + "/outputs_MODEL"));
-  CHECK(has(out, "AZ_BATCHAI_SHARED_JOB_TEMP=" + storage + "/outputs_batchai_shared_job_temp"));
+  CHECK(has(out, "AZ_BATCHAI_SHARED_JOB_TEMP=" + storage + "/outputs_batchai_shared_job_temp/shared"));
   CHECK(has(out, "DATA_DIR=" + storage + "/inputs_SCRIPT/\"x\" $1"));
   CHECK(has(out, "mount root: data/marker"));
   CHECK(has(out, "hostfile: 10.0.0.4 slots=1"));
+  CHECK(has(out, "hostfile: 10.0.0.5 slots=1"));
 }
 
 TEST_CASE("job preparation runs once per node, the node's other processes wait, a failure fails them", "[prologue]") {
@@ -169,7 +178,7 @@ TEST_CASE("job preparation runs once per node, the node's other processes wait, 
       CHECK(status == 0);
     }
   }
-  CHECK(read_file(sim.dir.path() + "/storage/outputs_batchai_shared_job_temp/prep.log") == "prep\nprep\n");
+  CHECK(read_file(sim.dir.path() + "/storage/outputs_batchai_shared_job_temp/shared/prep.log") == "prep\nprep\n");
 
   const json failing = props("exit 7");
   Simulation sim2;
@@ -184,8 +193,8 @@ TEST_CASE("a custom toolkit on several nodes runs its command on the first node 
   const json p = job_props({job("ws1", "e", "c", "cl1", {{"nodeCount", 2}, {"customToolkitSettings", {{"commandLine", "python run.py"}}}})}, "c");
   Simulation sim;
   int status = -1;
-  CHECK(has(sim.run(p["command"], 0, {{"RANK", "0"}}, status), "argv: run.py"));
+  CHECK(has(sim.run(p["command"], 0, {{"RANK", "0"}, {"NODE_RANK", "0"}}, status), "argv: run.py"));
   CHECK(status == 0);
-  CHECK(sim.run(p["command"], 1, {{"RANK", "1"}}, status).find("argv:") == std::string::npos);
+  CHECK(sim.run(p["command"], 1, {{"RANK", "1"}, {"NODE_RANK", "1"}}, status).find("argv:") == std::string::npos);
   CHECK(status == 0);
 }

@@ -70,9 +70,9 @@ TEST_CASE("stdOutErrPathPrefix becomes an output at the Batch AI location, with 
   const Translation t = translate_with(workspace("ws1"), cluster("ws1", "cl1"),
                                        job("ws1", "e", "j1", "cl1", {{"stdOutErrPathPrefix", "$AZ_BATCHAI_MOUNT_ROOT/data/logs"}}));
   const json p = job_props(t);
-  CHECK(p["outputs"]["batchai_stdouterr"]["uri"] == "azureml://datastores/acct_share/paths/logs/j1");
+  CHECK(p["outputs"]["batchai_stdouterr"]["uri"] == "azureml://datastores/acct_share/paths/logs/j1/stdouterr");
   CHECK(p["outputs"]["batchai_shared_job_temp"] ==
-        json{{"jobOutputType", "uri_folder"}, {"mode", "ReadWriteMount"}, {"description", "$AZ_BATCHAI_SHARED_JOB_TEMP in Batch AI"}});
+        json{{"jobOutputType", "uri_folder"}, {"mode", "ReadWriteMount"}, {"description", "the job's directory shared by its nodes"}});
   CHECK(p["command"].get<std::string>().find("export AZ_BATCHAI_STDOUTERR_DIR=\"${{outputs.batchai_stdouterr}}\"\n") !=
         std::string::npos);
   REQUIRE(findings(t, "job-logs-moved", kJob).size() == 1);
@@ -80,7 +80,7 @@ TEST_CASE("stdOutErrPathPrefix becomes an output at the Batch AI location, with 
   const Translation lost = translate_with(workspace("ws1"), cluster("ws1", "cl1"),
                                           job("ws1", "e", "j1", "cl1", {{"stdOutErrPathPrefix", "/local/logs"}}));
   CHECK_FALSE(job_props(lost)["outputs"].contains("batchai_stdouterr"));
-  CHECK(job_props(lost)["command"].get<std::string>().find("export AZ_BATCHAI_STDOUTERR_DIR=\"$AZ_BATCHAI_JOB_TEMP/stdouterr\"\n") !=
+  CHECK(job_props(lost)["command"].get<std::string>().find("export AZ_BATCHAI_STDOUTERR_DIR=\"/local/logs/j1/stdouterr\"\n") !=
         std::string::npos);
   REQUIRE(findings(lost, "job-logs-moved", kJob).size() == 1);
 }
@@ -94,7 +94,7 @@ TEST_CASE("schedulingPriority other than normal is reported", "[rules][silent]")
   }
 }
 
-TEST_CASE("variables: undefined ones, the approximated host file, preparation under MPI", "[rules][silent]") {
+TEST_CASE("variables: undefined ones, preparation under MPI", "[rules][silent]") {
   const json j = job("ws1", "e", "j1", "cl1",
                      {{"nodeCount", 2},
                       {"toolType", "horovod"},
@@ -109,7 +109,6 @@ TEST_CASE("variables: undefined ones, the approximated host file, preparation un
   REQUIRE(undefined.size() == 2);  // PS_HOSTS and TASK_INDEX are not Horovod's; JOB_TEMP is defined
   CHECK((undefined[0].message + undefined[1].message).find("$AZ_BATCHAI_PS_HOSTS") != std::string::npos);
   CHECK((undefined[0].message + undefined[1].message).find("$AZ_BATCHAI_TASK_INDEX") != std::string::npos);
-  CHECK(findings(t, "job-variable-approximated", kJob).size() == 1);
   CHECK(findings(t, "job-preparation-under-mpi", kJob).size() == 1);
   CHECK(findings(t, "job-path-unresolved").empty());
   // The variable that refers to another is exported by the prologue, not set literally.

@@ -81,7 +81,7 @@ TEST_CASE("what each toolkit tells the prologue: launcher, task index, PyTorch v
   CHECK_FALSE(horovod.task_index);
   const ToolkitCommand tf = synthesize_command(make("tensorflow", {{"pythonScriptFilePath", "tf.py"}}, 1));
   CHECK(tf.launcher == Launcher::Single);
-  CHECK(tf.task_index);
+  CHECK_FALSE(tf.task_index);  // a single TensorFlow process had no cluster variables
 }
 
 TEST_CASE("TensorFlow ps/worker jobs dispatch per-role arguments, the master getting masterCommandLineArgs", "[toolkit]") {
