@@ -21,9 +21,13 @@ extern char** environ;
 
 namespace bai2aml::testing {
 
-std::string source_dir() { return BAI2AML_SOURCE_DIR; }
-std::string binary_dir() { return BAI2AML_BINARY_DIR; }
-std::string specs_dir() { return BAI2AML_SPECS_DIR; }
+std::string source_dir() { return kSourceDir; }
+std::string binary_dir() { return kBinaryDir; }
+std::string specs_dir() { return kSpecsDir; }
+const std::string& bai2aml_bin() {
+  static const std::string path = kBai2amlBin;
+  return path;
+}
 
 TempDir::TempDir() {
   const char* tmp = std::getenv("TMPDIR");
