@@ -19,6 +19,7 @@ std::string usage_text() {
          "  bai2aml inventory export --config FILE --out FILE   write the Batch AI inventory as an emulator seed file\n"
          "  bai2aml report  --config FILE [--format markdown|json|html] [--out FILE]   the migration report (html: one self-contained file)\n"
          "  bai2aml history --config FILE ID [--json]   one resource's story: writes, findings, state changes\n"
+         "  bai2aml prune   --config FILE --confirm     release prunes held by the mass-disappearance guard\n"
          "  bai2aml --version\n"
          "exit codes: 0 success (apply: converged), 1 runtime failure, 2 invalid usage or config, 3 apply timed out\n";
 }
@@ -35,7 +36,7 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
     cl.command = "inventory-export";
   }
   static const std::vector<std::string> commands = {"check-config", "plan", "apply", "run", "status", "inventory-export", "report",
-                                                   "history"};
+                                                   "history", "prune"};
   bool known = false;
   for (const auto& c : commands) known = known || c == cl.command;
   if (!known) return UsageError{"unknown command \"" + cl.command + "\""};
@@ -47,6 +48,7 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
     if (flag == "--progress") return cl.command == "apply" || cl.command == "run";
     if (flag == "--out") return cl.command == "inventory-export" || cl.command == "report";
     if (flag == "--format") return cl.command == "report";
+    if (flag == "--confirm") return cl.command == "prune";
     return false;
   };
   for (; i < args.size(); ++i) {
@@ -67,6 +69,11 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
     if (flag == "--json") {
       if (has_inline_value) return UsageError{"--json takes no value"};
       cl.json = true;
+      continue;
+    }
+    if (flag == "--confirm") {
+      if (has_inline_value) return UsageError{"--confirm takes no value"};
+      cl.confirm = true;
       continue;
     }
     if (!has_inline_value) {
@@ -100,6 +107,8 @@ std::variant<CommandLine, UsageError> parse_command_line(int argc, const char* c
   if (cl.command == "inventory-export" && cl.out.empty()) return UsageError{"inventory export needs --out FILE"};
   if (cl.command == "history" && cl.resource_id.empty())
     return UsageError{"history needs the ARM id of a Batch AI or AML resource"};
+  if (cl.command == "prune" && !cl.confirm)
+    return UsageError{"prune releases held deletions only with --confirm (see `bai2aml plan` for what they are)"};
   return cl;
 }
 
@@ -127,6 +136,7 @@ int run_cli(int argc, const char* const* argv) {
     if (cl.command == "inventory-export") return commands::inventory_export(cl);
     if (cl.command == "report") return commands::report(cl);
     if (cl.command == "history") return commands::history(cl);
+    if (cl.command == "prune") return commands::prune(cl);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bai2aml %s: %s\n", cl.command.c_str(), e.what());
     return kExitRuntimeFailure;

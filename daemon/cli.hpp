@@ -23,6 +23,7 @@ struct CommandLine {
   std::string format = "markdown";  // report: markdown, json, html
   std::string progress = "auto";     // apply, run: auto (a status line when stdout is a terminal), tty, plain
   std::string resource_id;          // history
+  bool confirm = false;             // prune
 };
 
 struct UsageError {

@@ -6,6 +6,7 @@
 
 #include "config/rfc3339.hpp"
 #include "reconcile/arm_id.hpp"
+#include "reconcile/observed.hpp"
 #include "reconcile/source_retirement.hpp"
 #include "state/store.hpp"
 
@@ -51,6 +52,14 @@ void add_journal_inputs(state::Store& store, reconcile::DiffInputs& inputs) {
     }
   }
   add_recoveries(store, inputs);
+  for (const auto& source : store.submitted_job_sources()) inputs.submitted_sources.insert(reconcile::id_key(source));
+}
+
+translate::NameHints stored_name_hints(state::Store& store, const reconcile::SourceScope& scope) {
+  std::vector<reconcile::ObservedResource> observed;
+  for (auto& rec : store.observed())
+    if (auto o = reconcile::observed_from_arm(rec.body)) observed.push_back(std::move(*o));
+  return reconcile::name_hints(observed, scope);
 }
 
 std::set<std::string> jobs_terminated_by_bai2aml(state::Store& store) {

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "reconcile/diff.hpp"
+#include "reconcile/identity.hpp"
+#include "reconcile/identity.hpp"
 
 namespace bai2aml::state {
 class Store;
@@ -16,13 +18,18 @@ class Store;
 namespace bai2aml::daemon {
 
 // Fills inputs.last_applied_hash and inputs.submitted_jobs from the journal's succeeded writes,
-// and inputs.recoveries from its recover-delete rows.
+// inputs.submitted_sources (the Batch AI ids of submitted jobs) and inputs.recoveries from its
+// recover-delete rows.
 void add_journal_inputs(state::Store& store, reconcile::DiffInputs& inputs);
 
 // The wait before recovery number n+1 of a compute whose provisioning ended Failed, after n began:
 // 2 s, 4 s, 8 s, 16 s (the first recovery starts at once; DiffInputs::max_recovery_attempts
 // bounds them).
 std::chrono::seconds recovery_backoff(int recoveries_begun);
+
+// The names AML held at the last observation (reconcile::name_hints of the stored observed state):
+// what a pass translates with before it observes again.
+translate::NameHints stored_name_hints(state::Store& store, const reconcile::SourceScope& scope);
 
 // Id keys of the Batch AI jobs bai2aml sent a terminate to (policy.retire_source).
 std::set<std::string> jobs_terminated_by_bai2aml(state::Store& store);

@@ -18,6 +18,7 @@
 #include "reconcile/arm_id.hpp"
 #include "reconcile/diff.hpp"
 #include "reconcile/executor.hpp"
+#include "reconcile/identity.hpp"
 #include "reconcile/observer.hpp"
 #include "reconcile/quota.hpp"
 #include "reconcile/source_retirement.hpp"
@@ -120,10 +121,16 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       const bool from_file = !self->cfg_->source.inventory_file.empty();
       if (r.ok()) {
         if (!from_file) self->live_read_ = r.value().resources;
+        // Guarded deletion: what vanished stays in the snapshot until the prune guard releases it.
+        auto guarded = guard_read(store, std::move(r.value().resources), Clock::now() >= self->cfg_->cutoff,
+                                  self->cfg_->source.subscription_id);
         store.transaction([&] {
-          store.replace_inventory(retain_retired_sources(store, std::move(r.value().resources)), r.value().fetched_at);
+          store.replace_inventory(guarded.inventory, r.value().fetched_at);
+          store.replace_vanished_sources(guarded.ledger);
           store.set_source_status({from_file ? "snapshot" : "live", format_rfc3339(r.value().fetched_at), std::nullopt});
         });
+        self->guard_findings_ = std::move(guarded.findings);
+        self->guard_awaiting_ = guarded.awaiting_second_read;
       } else {
         auto previous = store.source_status();
         const std::string why = std::string(azure::to_string(r.error().reason)) + ": " + r.error().message;
@@ -157,7 +164,10 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       for (const auto& p : problems) msg += " " + p.path + ": " + p.message + ";";
       return finish(Phase::Degraded, msg);
     }
-    translation_ = translate::translate(inventory, *cfg_);
+    // Names AML already holds, as the last pass observed them; observe() checks them against this pass's.
+    hints_ = stored_name_hints(store_, reconcile::source_scope(cfg_->source));
+    translation_ = translate::translate(inventory, *cfg_, hints_);
+    inventory_ = std::move(inventory);
     store_.transaction([&] {
       store_.replace_desired(translation_.resources);
       store_.replace_findings("translate", translation_.findings);
@@ -182,7 +192,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     const std::string rg = "/subscriptions/" + cfg_->target.subscription_id + "/resourceGroups/" + cfg_->target.resource_group;
     observer_ = std::make_unique<reconcile::Observer>(*client_);
     auto self = shared_from_this();
-    observer_->observe(rg, version_containers, [self](reconcile::Observation obs) {
+    observer_->observe(rg, version_containers, [self, version_containers](reconcile::Observation obs) {
       if (!obs.usable()) {
         std::string why = obs.errors.empty() ? "the workspaces could not be listed" : obs.errors.front();
         return self->finish(Phase::Degraded, "cannot observe AML: " + why);
@@ -190,13 +200,34 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       self->unobserved_scopes_ = obs.incomplete;
       self->scope_findings_ = reconcile::unobserved_scope_findings(obs);
       self->observed_ = std::move(obs.resources);
+      const auto scope = reconcile::source_scope(self->cfg_->source);
       std::vector<state::ObservedRecord> records;
       for (const auto& o : self->observed_)
         records.push_back({o.id, translate::to_string(o.kind), o.body, reconcile::provisioning_state(o.body),
-                           reconcile::is_owned(o), ""});
+                           reconcile::owned_here(o, scope), ""});
       self->store_.replace_observed(records);
+      self->retranslate_if_names_moved(version_containers);
       self->plan();
     });
+  }
+
+  // 3b. Names follow what AML holds (issue 12): a resource keeps the name it exists under, and no
+  //     name another source holds is given away. When this observation says otherwise than the last
+  //     one, translate again; environments whose versions were not listed wait a pass.
+  void retranslate_if_names_moved(const std::set<std::string>& listed_containers) {
+    auto fresh = reconcile::name_hints(observed_, reconcile::source_scope(cfg_->source));
+    if (fresh == hints_) return;
+    hints_ = std::move(fresh);
+    translation_ = translate::translate(inventory_, *cfg_, hints_);
+    store_.transaction([&] {
+      store_.replace_desired(translation_.resources);
+      store_.replace_findings("translate", translation_.findings);
+    });
+    std::set<std::string> listed;
+    for (const auto& c : listed_containers) listed.insert(reconcile::id_key(c));
+    for (const auto& d : translation_.resources)
+      if (d.kind == translate::Kind::EnvironmentVersion && !listed.count(reconcile::id_key(reconcile::parent_of(d.id))))
+        unlisted_containers_.insert(reconcile::parent_of(d.id));
   }
 
   // 4. Diff (pure) and the quota pre-flight for new computes.
@@ -204,21 +235,26 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     stage(PassStage::Planning);
     reconcile::DiffInputs inputs;
     inputs.policy = cfg_->policy;
+    inputs.scope = reconcile::source_scope(cfg_->source);
     for (const auto& id : reconcile::computes_with_active_jobs(observed_)) inputs.computes_with_active_jobs.insert(id);
     add_journal_inputs(store_, inputs);
     // Desired jobs AML lists, tagged as ours, that the journal does not know as submitted: a PUT
     // whose answer was lost.
-    std::set<std::string> desired_jobs;
+    std::map<std::string, std::string> desired_jobs;  // AML id key -> Batch AI id key
     for (const auto& d : translation_.resources)
-      if (d.kind == translate::Kind::Job) desired_jobs.insert(reconcile::id_key(d.id));
+      if (d.kind == translate::Kind::Job) desired_jobs[reconcile::id_key(d.id)] = reconcile::id_key(d.source_id);
     for (const auto& o : observed_)
-      if (o.kind == translate::Kind::Job && reconcile::is_owned(o) && desired_jobs.count(reconcile::id_key(o.id)) &&
+      if (o.kind == translate::Kind::Job && reconcile::owned_here(o, inputs.scope) &&
+          desired_jobs.count(reconcile::id_key(o.id)) &&
+          desired_jobs[reconcile::id_key(o.id)] == reconcile::id_key(reconcile::source_tag(o)) &&
           !inputs.submitted_jobs.count(reconcile::id_key(o.id)))
         record_lost_submission(store_.operations_for(o.id), reconcile::id_key(o.id), inputs);
     inputs.unobserved_scopes = unobserved_scopes_;
+    for (const auto& c : unlisted_containers_) inputs.unobserved_scopes.insert(c);
     plan_ = reconcile::diff(translation_.resources, observed_, inputs);
     for (auto& f : scope_findings_) plan_.findings.push_back(std::move(f));
-    plan_source_retirement();
+    for (auto& f : guard_findings_) plan_.findings.push_back(std::move(f));
+    plan_source_retirement(inputs);
 
     // The quota pre-flight, by AML's rules (reconcile/quota.hpp): new computes, and new jobs that
     // could never fit their compute's quota.
@@ -286,8 +322,11 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   }
 
   // 4b. The Batch AI writes policy.retire_source allows: decided on this pass's live read only.
-  void plan_source_retirement() {
+  void plan_source_retirement(const reconcile::DiffInputs& diff_inputs) {
     reconcile::SourceRetirementInputs in;
+    in.scope = diff_inputs.scope;
+    in.submitted_jobs = diff_inputs.submitted_jobs;
+    in.submitted_sources = diff_inputs.submitted_sources;
     in.mode = cfg_->policy.retire_source;
     in.cutoff_passed = Clock::now() >= cfg_->cutoff;
     in.source_live = live_read_.has_value();
@@ -490,6 +529,11 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
         want_wake(1s);
       }
     }
+    // Resources that vanished from this read for the first time: the next read decides.
+    if (guard_awaiting_ > 0) {
+      remaining += static_cast<std::int64_t>(guard_awaiting_);
+      want_wake(1s);
+    }
     report_.remaining = remaining;
     report_.terminal_failures = terminal;
     report_.wake_after = wake;
@@ -509,6 +553,10 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     }
     if (phase == Phase::Degraded && !report_.wake_after) report_.wake_after = 30s;
     translation_ = {};
+    inventory_.clear();
+    unlisted_containers_.clear();
+    guard_findings_.clear();
+    guard_awaiting_ = 0;
     observed_.clear();
     unobserved_scopes_.clear();
     scope_findings_.clear();
@@ -542,6 +590,11 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   std::int64_t writes_before_ = 0;
   std::optional<std::string> source_error_;
   translate::Translation translation_;
+  std::vector<nlohmann::json> inventory_;      // this pass's stored inventory, as translated
+  translate::NameHints hints_;                 // the names AML holds, as this pass's translation used them
+  std::set<std::string> unlisted_containers_;  // environments whose versions this pass did not list
+  std::vector<translate::Finding> guard_findings_;  // the prune guard's, from this pass's read
+  std::size_t guard_awaiting_ = 0;                  // vanished once: a second read is due
   std::vector<reconcile::ObservedResource> observed_;
   std::optional<reconcile::QuotaInputs> last_quota_;   // the location's vmSizes and usages, as last fetched
   std::set<std::string> unobserved_scopes_;             // workspaces whose LISTs failed this pass

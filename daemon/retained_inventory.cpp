@@ -15,4 +15,15 @@ std::vector<nlohmann::json> retain_retired_sources(state::Store& store, std::vec
   return reconcile::retain_retired(std::move(read), stored, deleted, terminated);
 }
 
+reconcile::PruneGuardResult guard_read(state::Store& store, std::vector<nlohmann::json> read, bool cutoff_passed,
+                                       const std::string& source_subscription) {
+  reconcile::PruneGuardInputs in;
+  in.read = retain_retired_sources(store, std::move(read));
+  for (auto& item : store.inventory()) in.stored.push_back(std::move(item.body));
+  in.ledger = store.vanished_sources();
+  in.cutoff_passed = cutoff_passed;
+  in.source_label = "/subscriptions/" + source_subscription;
+  return reconcile::guard_vanished(std::move(in));
+}
+
 }  // namespace bai2aml::daemon

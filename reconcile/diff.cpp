@@ -142,6 +142,40 @@ class Planner {
     for (const auto& [id, hash] : inputs.last_applied_hash) last_applied_[id_key(id)] = hash;
     for (const auto& id : inputs.submitted_jobs) submitted_.insert(id_key(id));
     for (const auto& id : inputs.unobserved_scopes) unobserved_.insert(id_key(id));
+    for (const auto& id : inputs.submitted_sources) submitted_sources_.insert(id_key(id));
+    for (const auto& r : observed) {
+      if (r.kind != Kind::Job) continue;
+      if (owned(r)) jobs_by_source_.emplace(id_key(source_tag(r)), &r);
+      if (!is_terminal_job_status(job_status(r.body))) note_uses(r);
+    }
+  }
+
+  bool owned(const ObservedResource& o) const { return owned_here(o, inputs_.scope); }
+
+  // What a job that may still run needs: its environment version (and container) and the datastores
+  // its inputs and outputs name. Pruning them would break it.
+  void note_uses(const ObservedResource& job) {
+    const std::string ws = workspace_of(job.id);
+    const json* props = at_path(job.body, {"properties"});
+    if (!props || !props->is_object()) return;
+    if (const auto env = props->find("environmentId"); env != props->end() && env->is_string()) {
+      in_use_[id_key(env->get<std::string>())] = job.id;
+      in_use_[id_key(parent_of(env->get<std::string>()))] = job.id;
+    }
+    static const std::string prefix = "azureml://datastores/";
+    std::vector<const json*> stack = {props};
+    while (!stack.empty()) {
+      const json* v = stack.back();
+      stack.pop_back();
+      if (v->is_object() || v->is_array()) {
+        for (const auto& child : *v) stack.push_back(&child);
+      } else if (v->is_string()) {
+        const std::string& s = v->get_ref<const std::string&>();
+        if (s.compare(0, prefix.size(), prefix) != 0 || ws.empty()) continue;
+        const std::string name = s.substr(prefix.size(), s.find('/', prefix.size()) - prefix.size());
+        in_use_[id_key(ws + "/datastores/" + name)] = job.id;
+      }
+    }
   }
 
   // At or under a scope whose LIST failed this cycle.
@@ -217,7 +251,17 @@ class Planner {
       return;
     }
     if (it == observed_.end()) {
-      if (d.kind == Kind::Job && submitted_.count(key)) {
+      if (d.kind == Kind::Job && !d.source_id.empty()) {
+        // Submitted under another name (an AML job tagged with this Batch AI id): never again.
+        if (const auto other = jobs_by_source_.find(id_key(d.source_id)); other != jobs_by_source_.end()) {
+          finding("job-submitted-elsewhere", Severity::Info, source_of(d),
+                  "the Batch AI job was submitted as " + other->second->id + "; it is not submitted again as " + d.id,
+                  "none");
+          push(std::move(a), ActionKind::Noop, "", nullptr, "job already submitted as " + other->second->id);
+          return;
+        }
+      }
+      if (d.kind == Kind::Job && (submitted_.count(key) || submitted_sources_.count(id_key(d.source_id)))) {
         finding("job-not-resubmitted", Severity::Warning, source_of(d),
                 "job " + d.id + " was submitted earlier but is no longer listed in AML; it is not submitted again",
                 "submit it by hand if it must run again");
@@ -229,8 +273,19 @@ class Planner {
       return;
     }
     const ObservedResource& o = *it->second;
-    if (!is_owned(o)) {
+    if (!owned(o)) {
       plan_unowned(std::move(a), d, o);
+      return;
+    }
+    const std::string tagged = source_tag(o);
+    if (has_one_source(d.kind) && !d.source_id.empty() && !iequals(tagged, d.source_id)) {
+      // bai2aml's counterpart of another Batch AI resource holds the name: neither in sync nor ours.
+      finding("source-mismatch", Severity::Error, source_of(d),
+              std::string(kind_label(d.kind)) + " " + o.id + " is bai2aml's counterpart of " +
+                  (tagged.empty() ? std::string("no Batch AI resource (no bai2aml-source tag)") : tagged) +
+                  ", not of this one; it is left untouched" + (d.kind == Kind::Job ? " and this job is not submitted" : ""),
+              "map one of the two Batch AI resources to another name with mapping.names, or delete the AML resource");
+      push(std::move(a), ActionKind::Blocked, "", nullptr, "the resource at this id stands for " + tagged);
       return;
     }
     plan_owned(std::move(a), d, o);
@@ -245,10 +300,14 @@ class Planner {
       push(std::move(a), ActionKind::Noop, "", nullptr, "unowned workspace used as parent; never modified");
       return;
     }
-    if (d.kind == Kind::Job || !inputs_.policy.adopt) {
+    const bool theirs = is_owned(o);  // managed by another bai2aml instance (another source)
+    if (d.kind == Kind::Job || !inputs_.policy.adopt || theirs) {
       finding("unowned-conflict", Severity::Warning, source_of(d),
-              std::string(kind_label(d.kind)) + " " + o.id + " exists and is not managed by bai2aml; it is left "
-              "untouched" + (d.kind == Kind::Job ? " (jobs cannot be adopted)" : " (policy.adopt is false)"),
+              std::string(kind_label(d.kind)) + " " + o.id +
+                  (theirs ? " belongs to another bai2aml instance (its bai2aml-source " + source_tag(o) +
+                                " is outside this config's source); it is left untouched"
+                          : std::string(" exists and is not managed by bai2aml; it is left untouched") +
+                                (d.kind == Kind::Job ? " (jobs cannot be adopted)" : " (policy.adopt is false)")),
               d.kind == Kind::Job ? "rename or delete the existing job, or map the Batch AI job to another name"
                                   : "set policy.adopt to take it over, or map the Batch AI resource to another name");
       push(std::move(a), ActionKind::Blocked, "", nullptr, "unowned resource holds the desired name");
@@ -438,7 +497,7 @@ class Planner {
   void plan_retirements(const std::set<std::string>& desired_keys) {
     std::vector<const ObservedResource*> undesired;
     for (const auto& [key, o] : observed_) {
-      if (desired_keys.count(key) || !is_owned(*o)) continue;
+      if (desired_keys.count(key) || !owned(*o)) continue;
       if (unobserved(key)) continue;  // its children were not all seen: deciding to delete would be blind
       undesired.push_back(o);
     }
@@ -448,8 +507,13 @@ class Planner {
       const std::string key = id_key(o->id);
       if (o->kind == Kind::Job) continue;
       if (!inputs_.policy.prune) continue;
+      if (o->kind == Kind::Workspace) continue;  // never deleted by bai2aml (below)
       if (o->kind == Kind::Compute && busy_computes_.count(key)) {
         blocked[key] = "the compute has active jobs";
+        continue;
+      }
+      if (const auto use = in_use_.find(key); use != in_use_.end()) {
+        blocked[key] = "the AML job " + use->second + " uses it and has not ended";
         continue;
       }
       retiring.insert(key);
@@ -484,6 +548,10 @@ class Planner {
       const std::string source = a.source_id.empty() ? o->id : a.source_id;
       if (o->kind == Kind::Job) {
         push(std::move(a), ActionKind::Noop, "", nullptr, "no longer desired; jobs are kept as history");
+      } else if (o->kind == Kind::Workspace && inputs_.policy.prune) {
+        finding("workspace-kept", Severity::Info, source, o->id + " is no longer desired; bai2aml never deletes an "
+                "AML workspace (it holds the migrated estate and its history)", "delete it by hand if it is no longer needed");
+        push(std::move(a), ActionKind::Noop, "", nullptr, "no longer desired; workspaces are never deleted by bai2aml");
       } else if (!inputs_.policy.prune) {
         push(std::move(a), ActionKind::Noop, "", nullptr, "no longer desired; policy.prune is false");
       } else if (const auto b = blocked.find(key); b != blocked.end()) {
@@ -508,6 +576,9 @@ class Planner {
   std::map<std::string, std::string> last_applied_;
   std::set<std::string> submitted_;
   std::set<std::string> unobserved_;
+  std::set<std::string> submitted_sources_;
+  std::map<std::string, const ObservedResource*> jobs_by_source_;  // source key -> this instance's AML job
+  std::map<std::string, std::string> in_use_;  // datastore/environment key -> a non-terminal job using it
   Plan plan_;
 };
 

@@ -1,9 +1,14 @@
 // The pure diff: desired x observed x policy -> one action per resource, plus findings. No I/O,
 // no clock; the same inputs always give the same plan. Rules (DESIGN.md §3, issue 6):
-//   - not observed                         -> Create (a job already journalled as submitted: Noop)
+//   - not observed                         -> Create (a job journalled as submitted, by its AML id or by
+//                                             its Batch AI id: Blocked, never a second submission)
 //   - observed, unowned workspace          -> Noop: used as the parent, never modified
 //   - observed, unowned, policy.adopt      -> Adopt (never a job; immutable mismatch: Blocked)
 //   - observed, unowned, no adopt          -> Blocked + unowned-conflict
+//   - owned by another instance (bai2aml-source outside this config's source, identity.hpp)
+//                                          -> as unowned, but never adopted
+//   - owned, bai2aml-source of another Batch AI resource (workspace, compute, job)
+//                                          -> Blocked + source-mismatch: never "in sync", never a write
 //   - owned, normalized equal              -> Noop
 //   - owned job                            -> Noop (jobs are immutable; a changed spec is a finding)
 //   - owned compute, provisioning Failed   -> Recover (DELETE + PUT) without active jobs, with
@@ -14,8 +19,9 @@
 //   - owned, immutable difference          -> Replace with policy.replace and no active jobs on the
 //                                             compute; else Blocked + replacement-required.
 //                                             Workspaces and environment versions are never replaced.
-//   - owned, not desired, policy.prune     -> Retire (never a job, never over unowned children or
-//                                             active jobs)
+//   - owned, not desired, policy.prune     -> Retire (never a job, never a workspace, never over
+//                                             unowned children or active jobs, never a datastore or
+//                                             environment a non-terminal AML job uses)
 #pragma once
 
 #include <map>
@@ -25,6 +31,7 @@
 
 #include "config/config.hpp"
 #include "reconcile/action.hpp"
+#include "reconcile/identity.hpp"
 #include "reconcile/observed.hpp"
 #include "translate/model.hpp"
 
@@ -57,6 +64,10 @@ struct DiffInputs {
   // most this many times per desired spec; then they are failed, with ARM's error in a finding.
   std::map<std::string, RecoveryHistory> recoveries{};  // id_key ->
   int max_recovery_attempts = 5;
+  // Batch AI job ids (id keys) whose AML job the journal records as submitted, under whatever name.
+  std::set<std::string> submitted_sources{};
+  // This config's source: only resources whose bai2aml-source falls within it are this instance's.
+  SourceScope scope{};
 };
 
 

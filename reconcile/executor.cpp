@@ -369,6 +369,7 @@ void Executor::send(const std::string& key, const Action& action, const std::str
   const std::string target = method == "POST" ? action.id + "/" + action.post_action : action.id;
   intent.url = client_.url_for(target);
   intent.body_hash = action.desired_hash;
+  intent.source_id = action.source_id;
   std::int64_t op_id = 0;
   try {
     op_id = store_.journal_intent(intent);

@@ -80,7 +80,9 @@ void Observer::observe(const std::string& resource_group_id, const std::set<std:
       run->list(ws.id + "/environments", scope, [run, scope](const std::vector<ObservedResource>& envs) {
         for (const auto& env : envs) {
           if (env.kind != translate::Kind::EnvironmentContainer) continue;
-          if (!run->version_containers.count(id_key(env.id))) continue;
+          // Also bai2aml's containers nobody wants any more: a container is pruned only once its
+          // versions are listed (one a person added by hand keeps it).
+          if (!run->version_containers.count(id_key(env.id)) && !is_owned(env)) continue;
           run->list(env.id + "/versions", scope);
         }
       });

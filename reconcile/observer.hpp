@@ -1,8 +1,9 @@
 // Observe: the live AML state by LIST per collection, never a GET per resource. One LIST of the
 // resource group's workspaces, then per workspace one LIST each of computes, datastores,
 // environments and jobs (nextLink pages followed by the client). Environment versions are listed
-// only for the environments named in `version_containers` (those holding a desired version), so a
-// no-op cycle costs 1 + 4 x workspaces + those containers requests, plus paging.
+// only for the environments named in `version_containers` (those holding a desired version) and
+// those tagged managed-by bai2aml (prune candidates: issue 12), so a no-op cycle costs
+// 1 + 4 x workspaces + those containers requests, plus paging.
 #pragma once
 
 #include <functional>

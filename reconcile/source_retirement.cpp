@@ -59,7 +59,7 @@ translate::Finding held(const std::string& source_id, std::string message, std::
 class Planner {
  public:
   explicit Planner(const SourceRetirementInputs& in)
-      : inv_(translate::parse_inventory(in.live)), terminated_by_us_(in.terminated) {
+      : in_(in), inv_(translate::parse_inventory(in.live)), terminated_by_us_(in.terminated) {
     for (const auto& o : *in.observed) observed_[id_key(o.id)] = &o;
     for (const auto& d : *in.desired) derived_[id_key(d.source_id)].push_back(&d);
     for (const auto& r : in.live)
@@ -74,8 +74,10 @@ class Planner {
   }
 
  private:
-  // Every AML resource derived from the source id exists and is ready; false when none is.
-  bool migrated(const std::string& source_id, std::string* waiting_for) const {
+  // Every AML resource derived from the source id exists, is ready and proves the migration; false
+  // when none is. *waiting_for names one still converging; *disproved says why one proves nothing
+  // (another's resource, a job never journalled, a job that Failed or was Canceled).
+  bool migrated(const std::string& source_id, std::string* waiting_for, std::string* disproved = nullptr) const {
     const auto it = derived_.find(id_key(source_id));
     if (it == derived_.end()) return false;
     for (const auto* d : it->second) {
@@ -84,8 +86,25 @@ class Planner {
         if (waiting_for) *waiting_for = d->id;
         return false;
       }
+      const std::string why = disproof(*d, *o->second);
+      if (!why.empty()) {
+        if (disproved) *disproved = why;
+        return false;
+      }
     }
     return true;
+  }
+
+  std::string disproof(const translate::DesiredResource& d, const ObservedResource& o) const {
+    if (!owned_here(o, in_.scope)) return o.id + " is not bai2aml's (or belongs to another instance)";
+    if (has_one_source(d.kind) && id_key(source_tag(o)) != id_key(d.source_id))
+      return o.id + " stands for " + source_tag(o) + ", not for this resource";
+    if (d.kind != Kind::Job) return "";
+    if (!in_.submitted_jobs.count(id_key(o.id)) && !in_.submitted_sources.count(id_key(d.source_id)))
+      return "the journal does not record " + o.id + " as submitted by bai2aml";
+    const std::string status = id_key(job_status(o.body));
+    if (status == "failed" || status == "canceled") return "its AML job " + o.id + " is " + job_status(o.body);
+    return "";
   }
 
   bool deleting(const std::string& id) const {
@@ -95,7 +114,13 @@ class Planner {
 
   void plan_job(const BaiJob& j) {
     if (j.execution_state != "queued" && j.execution_state != "running") return;
-    if (!migrated(j.id, nullptr)) return;  // not (yet) an AML job: it keeps its cluster, said below
+    std::string disproved;
+    if (!migrated(j.id, nullptr, &disproved)) {  // not (yet) an AML job: it keeps its cluster, said below
+      if (!disproved.empty())
+        plan_.findings.push_back(held(j.id, "The job is not terminated on Batch AI: " + disproved + ".",
+                                      "Resolve the job's other findings, or terminate it on Batch AI by hand."));
+      return;
+    }
     Action a = source_write(ActionKind::TerminateSource, Kind::Job, j.id, "POST",
                             "migrated: its AML job exists, so it must not also run on Batch AI");
     a.post_action = "terminate";
@@ -106,10 +131,11 @@ class Planner {
   void plan_cluster(const translate::BaiCluster& c) {
     const std::string key = id_key(c.id);
     if (deleting(c.id)) return;  // a delete is running; the executor polls it
-    std::string waiting_for;
-    if (!migrated(c.id, &waiting_for)) {
+    std::string waiting_for, disproved;
+    if (!migrated(c.id, &waiting_for, &disproved)) {
       if (!waiting_for.empty()) return;  // still converging: nothing to say yet
-      plan_.findings.push_back(held(c.id, "The cluster is not migrated, so it is not deleted from Batch AI.",
+      plan_.findings.push_back(held(c.id, "The cluster is not migrated" + (disproved.empty() ? "" : " (" + disproved + ")") +
+                                              ", so it is not deleted from Batch AI.",
                                     "Resolve the cluster's other findings; it is deleted once its AmlCompute is Succeeded."));
       return;
     }
@@ -136,6 +162,7 @@ class Planner {
       for (const auto* d : resources) {
         const auto o = observed_.find(id_key(d->id));
         if (o == observed_.end() || !is_ready(*o->second)) return;  // still converging
+        if (d->kind != Kind::Job && !disproof(*d, *o->second).empty()) return;  // not proven: it stays
       }
     }
     for (const auto& f : inv_.file_servers) {
@@ -153,6 +180,7 @@ class Planner {
                                          "migrated: every resource derived from it is ready and no cluster is left"));
   }
 
+  const SourceRetirementInputs& in_;
   translate::Inventory inv_;
   std::map<std::string, const ObservedResource*> observed_;
   std::map<std::string, std::vector<const translate::DesiredResource*>> derived_;  // source key -> AML

@@ -3,11 +3,14 @@
 // writes this pass may send and the reasons others wait out. Level-triggered like the diff: each
 // pass decides from what it reads, so a termination this pass lets the cluster go the next.
 //
+// Only a proven migration counts (issue 12): every AML counterpart is this instance's (owned, its
+// bai2aml-source within this config's source) and, for workspaces, computes and jobs, tagged with
+// this very Batch AI id; a job's submission is journalled and its AML job neither Failed nor Canceled.
 // The rules, in the order they unlock each other:
-//   - a migrated job (its AML job exists) still queued or running on Batch AI is terminated there,
+//   - a migrated job (its AML job proven) still queued or running on Batch AI is terminated there,
 //     so that it does not run twice;
-//   - a cluster is deleted once its AmlCompute is Succeeded and no Batch AI job is queued, running
-//     or terminating on it;
+//   - a cluster is deleted once its AmlCompute is proven and Succeeded and no Batch AI job is
+//     queued, running or terminating on it;
 //   - a workspace is deleted once every AML resource derived from it is ready and nothing but
 //     experiments and finished jobs is left in it. A file server is never deleted: its disks may
 //     hold the only copy of the data, so it holds its workspace until the operator removes it.
@@ -26,6 +29,7 @@
 
 #include "config/config.hpp"
 #include "reconcile/action.hpp"
+#include "reconcile/identity.hpp"
 #include "reconcile/observed.hpp"
 #include "translate/model.hpp"
 
@@ -45,6 +49,9 @@ struct SourceRetirementInputs {
   const std::vector<translate::DesiredResource>* desired = nullptr;
   const std::vector<ObservedResource>* observed = nullptr;
   std::set<std::string> terminated;  // id keys of the jobs bai2aml terminated (the journal)
+  SourceScope scope;                 // this config's source (ownership)
+  std::set<std::string> submitted_jobs;     // AML job id keys the journal records as submitted
+  std::set<std::string> submitted_sources;  // Batch AI job id keys the journal records as submitted
 };
 
 struct SourceRetirementPlan {

@@ -54,6 +54,7 @@ struct Operation {
   std::string url;
   std::string body_hash;
   std::string client_request_id;
+  std::string source_id;  // the Batch AI id the write is for (journal_intent stores it; not read back)
   std::string state;  // intent, sent, polling, succeeded, failed, abandoned
   std::optional<std::string> poll_url;
   std::optional<std::int64_t> http_status;
@@ -88,6 +89,15 @@ struct ResourceStatus {
   int failures = 0;
   std::optional<std::string> next_attempt_at;
   std::string last_transition_at;
+};
+
+// A Batch AI resource a healthy read no longer lists, kept in the snapshot until the prune guard
+// releases it (reconcile/prune_guard.hpp).
+struct VanishedSource {
+  std::string id;
+  int absent_reads = 0;    // consecutive healthy reads without it
+  bool held = false;       // vanished in a mass disappearance: held until an operator confirms
+  bool confirmed = false;  // `bai2aml prune --confirm` released the hold
 };
 
 // Resources per state, counted as the status file counts them (DESIGN.md §4.3).

@@ -315,11 +315,19 @@ std::vector<Operation> select_operations(detail::Database& db, const char* condi
 std::int64_t Store::journal_intent(const Operation& op) {
   const std::string at = now();
   db_->prepare("INSERT INTO operations (resource_id, action, method, url, body_hash, client_request_id, state, "
-               "attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?)")
+               "attempts, created_at, updated_at, source_id) VALUES (?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?)")
       .bind(1, op.resource_id).bind(2, op.action).bind(3, op.method).bind(4, op.url).bind(5, op.body_hash)
-      .bind(6, op.client_request_id).bind(7, op.attempts).bind(8, at).bind(9, at)
+      .bind(6, op.client_request_id).bind(7, op.attempts).bind(8, at).bind(9, at).bind(10, op.source_id)
       .run();
   return db_->last_insert_rowid();
+}
+
+std::vector<std::string> Store::submitted_job_sources() {
+  std::vector<std::string> out;
+  auto st = db_->prepare("SELECT DISTINCT source_id FROM operations WHERE method = 'PUT' AND state = 'succeeded' "
+                         "AND source_id <> '' AND resource_id LIKE '%/jobs/%'");
+  while (st.step()) out.push_back(st.text(0));
+  return out;
 }
 
 void Store::journal_sent(std::int64_t op_id, std::optional<std::int64_t> http_status,
@@ -356,6 +364,34 @@ std::vector<Operation> Store::operations_for(const std::string& resource_id) {
 
 std::vector<Operation> Store::operations_with_action(const std::string& action) {
   return select_operations(*db_, "action = ?", &action);
+}
+
+// ---- vanished sources (the prune guard) ------------------------------------------------------
+
+std::vector<VanishedSource> Store::vanished_sources() {
+  std::vector<VanishedSource> out;
+  auto st = db_->prepare("SELECT id, absent_reads, held, confirmed FROM vanished_sources ORDER BY id");
+  while (st.step()) out.push_back({st.text(0), static_cast<int>(st.integer(1)), st.integer(2) != 0, st.integer(3) != 0});
+  return out;
+}
+
+void Store::replace_vanished_sources(const std::vector<VanishedSource>& vanished) {
+  transaction([&] {
+    db_->exec("DELETE FROM vanished_sources");
+    for (const auto& v : vanished)
+      db_->prepare("INSERT OR REPLACE INTO vanished_sources (id, absent_reads, held, confirmed) VALUES (?, ?, ?, ?)")
+          .bind(1, v.id).bind(2, v.absent_reads).bind(3, v.held ? 1 : 0).bind(4, v.confirmed ? 1 : 0)
+          .run();
+  });
+}
+
+int Store::confirm_held_prunes() {
+  int n = 0;
+  transaction([&] {
+    db_->prepare("UPDATE vanished_sources SET confirmed = 1 WHERE held = 1 AND confirmed = 0").run();
+    n = static_cast<int>(db_->changes());
+  });
+  return n;
 }
 
 // ---- audit log -------------------------------------------------------------------------------

@@ -54,6 +54,15 @@ class Store {
   std::vector<Operation> open_operations();  // intent, sent, polling
   std::vector<Operation> operations_for(const std::string& resource_id);
   std::vector<Operation> operations_with_action(const std::string& action);  // journal phase, oldest first
+  // The Batch AI ids of the jobs whose AML job PUT succeeded, whatever the AML name (issue 12: a job
+  // counts as submitted by its Batch AI id).
+  std::vector<std::string> submitted_job_sources();
+
+  // The prune guard's ledger of vanished Batch AI resources: replaced whole after each healthy read.
+  std::vector<VanishedSource> vanished_sources();
+  void replace_vanished_sources(const std::vector<VanishedSource>& vanished);
+  // `bai2aml prune --confirm`: releases every held disappearance; returns how many it released.
+  int confirm_held_prunes();
 
   void append_audit(const AuditRecord& record);  // seq and (if empty) at are assigned
   std::vector<AuditRecord> audit_log();

@@ -42,7 +42,8 @@ bool is_default_ubuntu(const ImageReference& i) {
 
 class Translator {
  public:
-  Translator(const std::vector<json>& resources, const config::Config& cfg) : cfg_(cfg), inv_(parse_inventory(resources)) {
+  Translator(const std::vector<json>& resources, const config::Config& cfg, const NameHints* hints = nullptr)
+      : cfg_(cfg), hints_(hints), inv_(parse_inventory(resources)) {
     out_.findings = inv_.findings;
     for (const auto& w : inv_.workspaces) ws_[id_key(w.id)] = &w;
     for (const auto& c : inv_.clusters) clusters_[id_key(c.id)] = &c;
@@ -63,7 +64,7 @@ class Translator {
 
   Translation run() {
     select_jobs();
-    names_ = plan_names(inv_, cfg_, selected_ids());
+    names_ = hints_ ? plan_names(inv_, cfg_, selected_ids(), *hints_) : plan_names(inv_, cfg_, selected_ids());
     append(names_.findings);
     workspaces();
     file_servers();
@@ -451,6 +452,7 @@ class Translator {
   };
 
   const config::Config& cfg_;
+  const NameHints* hints_;  // what AML holds; null: nothing observed
   Inventory inv_;
   NamePlan names_;
   Translation out_;
@@ -472,6 +474,10 @@ Translation translate(const std::vector<json>& batchai_resources, const config::
   return Translator(batchai_resources, cfg).run();
 }
 
+Translation translate(const std::vector<json>& batchai_resources, const config::Config& cfg, const NameHints& hints) {
+  return Translator(batchai_resources, cfg, &hints).run();
+}
+
 Translation translate(const std::vector<json>& batchai_resources, const config::Config& cfg,
                       std::vector<ConfigProblem>& problems) {
   Translator t(batchai_resources, cfg);
@@ -481,7 +487,7 @@ Translation translate(const std::vector<json>& batchai_resources, const config::
 }
 
 std::vector<ConfigProblem> validate_mapping(const std::vector<json>& batchai_resources, const config::Config& cfg) {
-  // The very names translate() assigns: job names only collide among jobs that are migrated.
+  // The very names translate() assigns (without what AML holds: overrides are checked alone).
   Translator t(batchai_resources, cfg);
   t.run();
   return t.problems();

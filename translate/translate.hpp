@@ -20,6 +20,11 @@ inline constexpr const char* kDefaultJobImage = "mcr.microsoft.com/azureml/openm
 // `batchai_resources`: ARM objects exactly as GET/LIST return them (each with its full id).
 Translation translate(const std::vector<nlohmann::json>& batchai_resources, const config::Config& cfg);
 
+// The same, keeping the names AML already holds (NameHints, from the observed bai2aml-source tags):
+// what the reconcile pass and `plan` use once they have observed AML.
+Translation translate(const std::vector<nlohmann::json>& batchai_resources, const config::Config& cfg,
+                      const NameHints& hints);
+
 // Both at once, in one pass: what the daemon needs every cycle (validate_mapping alone translates too).
 Translation translate(const std::vector<nlohmann::json>& batchai_resources, const config::Config& cfg,
                       std::vector<ConfigProblem>& problems);

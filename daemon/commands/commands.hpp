@@ -13,5 +13,6 @@ int status(const CommandLine& cl);
 int inventory_export(const CommandLine& cl);
 int report(const CommandLine& cl);
 int history(const CommandLine& cl);
+int prune(const CommandLine& cl);
 
 }  // namespace bai2aml::daemon::commands

@@ -15,6 +15,7 @@
 #include "daemon/retained_inventory.hpp"
 #include "reconcile/arm_id.hpp"
 #include "reconcile/diff.hpp"
+#include "reconcile/identity.hpp"
 #include "reconcile/observer.hpp"
 #include "reconcile/source_retirement.hpp"
 #include "state/store.hpp"
@@ -68,28 +69,44 @@ int plan(const CommandLine& cl) {
     }
   }
   const auto live_read = source.inventory.resources;
-  if (store) source.inventory.resources = retain_retired_sources(*store, std::move(source.inventory.resources));
+  std::vector<translate::Finding> guard_findings;
+  if (store) {
+    // As the next pass would keep it (nothing is stored here).
+    auto guarded = guard_read(*store, std::move(source.inventory.resources), std::chrono::system_clock::now() >= cfg->cutoff,
+                              cfg->source.subscription_id);
+    source.inventory.resources = std::move(guarded.inventory);
+    guard_findings = std::move(guarded.findings);
+  }
   auto problems = translate::validate_mapping(source.inventory.resources, *cfg);
   if (!problems.empty()) {
     for (const auto& p : problems)
       std::fprintf(stderr, "%s: error: %s: %s\n", cl.config_path.c_str(), p.path.c_str(), p.message.c_str());
     return kExitUsage;
   }
-  const auto translation = translate::translate(source.inventory.resources, *cfg);
+  const auto scope = reconcile::source_scope(cfg->source);
+  auto hints = store ? stored_name_hints(*store, scope) : translate::NameHints{};
+  auto translation = translate::translate(source.inventory.resources, *cfg, hints);
 
   auto observation = observe(client, *cfg, translation);
   std::vector<reconcile::ObservedResource> observed;
   std::string observe_error;
   if (observation.ok()) observed = observation.value().resources;
   else observe_error = observation.error().to_string();
+  // The names AML holds now (as the reconcile pass does after it observes).
+  if (observation.ok()) {
+    auto fresh = reconcile::name_hints(observed, scope);
+    if (fresh != hints) translation = translate::translate(source.inventory.resources, *cfg, fresh);
+  }
   reconcile::DiffInputs inputs;
   inputs.policy = cfg->policy;
   if (observation.ok()) inputs.unobserved_scopes = observation.value().incomplete;
+  inputs.scope = scope;
   for (const auto& id : reconcile::computes_with_active_jobs(observed)) inputs.computes_with_active_jobs.insert(id);
   if (store) add_journal_inputs(*store, inputs);
   auto plan = reconcile::diff(translation.resources, observed, inputs);
   if (observation.ok())
     for (auto& f : reconcile::unobserved_scope_findings(observation.value())) plan.findings.push_back(std::move(f));
+  for (auto& f : guard_findings) plan.findings.push_back(std::move(f));
   if (observe_error.empty()) {
     reconcile::SourceRetirementInputs retire;
     retire.mode = cfg->policy.retire_source;
@@ -99,6 +116,9 @@ int plan(const CommandLine& cl) {
     retire.desired = &translation.resources;
     retire.observed = &observed;
     if (store) retire.terminated = jobs_terminated_by_bai2aml(*store);
+    retire.scope = scope;
+    retire.submitted_jobs = inputs.submitted_jobs;
+    retire.submitted_sources = inputs.submitted_sources;
     auto retirement = reconcile::plan_source_retirement(retire);
     for (auto& a : retirement.actions) plan.actions.push_back(std::move(a));
     for (auto& f : retirement.findings) plan.findings.push_back(std::move(f));

@@ -88,7 +88,12 @@ inline json desired_job_body() {
 
 inline translate::DesiredResource desired(Kind kind, const std::string& id, json body,
                                           std::vector<std::string> depends_on = {}) {
-  return translate::DesiredResource{kind, id, kSource, std::move(body), std::move(depends_on)};
+  // The source is the one the body is tagged with (as translate tags what it derives).
+  const json* holder = kind == Kind::Workspace || kind == Kind::Compute ? &body : body.contains("properties") ? &body["properties"] : nullptr;
+  std::string source = kSource;
+  if (holder && holder->contains("tags") && (*holder)["tags"].is_object())
+    source = (*holder)["tags"].value("bai2aml-source", kSource);
+  return translate::DesiredResource{kind, id, source, std::move(body), std::move(depends_on)};
 }
 
 // What a GET returns for a resource created from `body`: envelope fields, read-only state,

@@ -63,7 +63,7 @@ TEST_CASE("a missing resource is created with the desired body - for every kind"
     CHECK(a.body == c.body);  // secret references stay; the executor resolves them
     CHECK(a.depends_on == std::vector<std::string>{kWs});
     CHECK(a.desired_hash == body_hash(c.body));
-    CHECK(a.source_id == kSource);
+    CHECK(a.source_id == d.source_id);
     CHECK(plan.findings.empty());
   }
 }
@@ -107,7 +107,7 @@ TEST_CASE("compute: a scaleSettings change is a PATCH of scaleSettings only (Clu
 TEST_CASE("compute: a tag change needs a PUT that keeps tags added by others") {
   json want = desired_compute_body();
   const auto before = desired(Kind::Compute, kCompute, want);
-  want["tags"]["bai2aml-source"] = kSource + "/clusters/renamed";
+  want["tags"]["purpose"] = "training";  // (a changed bai2aml-source is another resource: issue 12)
   const auto d = desired(Kind::Compute, kCompute, want);
   json live = before.body;
   live["tags"]["cost-center"] = "42";
@@ -115,7 +115,7 @@ TEST_CASE("compute: a tag change needs a PUT that keeps tags added by others") {
   const Action& a = action_for(plan, kCompute);
   CHECK(a.kind == ActionKind::Update);
   CHECK(a.method == "PUT");
-  CHECK(a.body["tags"]["bai2aml-source"] == kSource + "/clusters/renamed");
+  CHECK(a.body["tags"]["purpose"] == "training");
   CHECK(a.body["tags"]["cost-center"] == "42");
   CHECK(a.body["tags"]["managed-by"] == "bai2aml");
   CHECK(a.body["properties"] == want["properties"]);
@@ -140,14 +140,14 @@ TEST_CASE("compute: an immutable change is replaced only with policy.replace and
     obs.body["properties"]["properties"][row.field] = row.value;  // as the live resource has it
 
     config::Policy no_replace;
-    const Plan blocked = diff({d}, {obs}, DiffInputs{no_replace, {}, {{kCompute, "0000"}}, {}, {}});
+    const Plan blocked = diff({d}, {obs}, DiffInputs{no_replace, {}, {{kCompute, "0000"}}, {}, {}, {}, {}});
     CHECK(action_for(blocked, kCompute).kind == ActionKind::Blocked);
     CHECK_FALSE(action_for(blocked, kCompute).writes());
     CHECK(has_finding(blocked, "replacement-required"));
 
     config::Policy replace;
     replace.replace = true;
-    const Plan replaced = diff({d}, {obs}, DiffInputs{replace, {}, {{kCompute, "0000"}}, {}, {}});
+    const Plan replaced = diff({d}, {obs}, DiffInputs{replace, {}, {{kCompute, "0000"}}, {}, {}, {}, {}});
     const Action& a = action_for(replaced, kCompute);
     CHECK(a.kind == ActionKind::Replace);
     CHECK(a.method == "PUT");
@@ -155,12 +155,12 @@ TEST_CASE("compute: an immutable change is replaced only with policy.replace and
     CHECK_FALSE(has_finding(replaced, "replacement-required"));
 
     // Active jobs on the compute (given, or seen among the observed jobs) hold the replacement.
-    const Plan busy = diff({d}, {obs}, DiffInputs{replace, {kCompute}, {{kCompute, "0000"}}, {}, {}});
+    const Plan busy = diff({d}, {obs}, DiffInputs{replace, {kCompute}, {{kCompute, "0000"}}, {}, {}, {}, {}});
     CHECK(action_for(busy, kCompute).kind == ActionKind::Blocked);
     CHECK(has_finding(busy, "replacement-required"));
     json running = desired_job_body();
     const Plan busy2 = diff({d}, {obs, observed(Kind::Job, kWs + "/jobs/other", running)},
-                            DiffInputs{replace, {}, {{kCompute, "0000"}}, {}, {}});
+                            DiffInputs{replace, {}, {{kCompute, "0000"}}, {}, {}, {}, {}});
     CHECK(action_for(busy2, kCompute).kind == ActionKind::Blocked);
   }
 }
@@ -238,7 +238,7 @@ TEST_CASE("jobs are never re-sent: a finished job - a changed spec - a journalle
     obs.body["properties"]["status"] = status;
     config::Policy all;
     all.replace = all.adopt = all.prune = true;
-    const Plan plan = diff({d}, {obs}, DiffInputs{all, {}, {}, {}, {}});
+    const Plan plan = diff({d}, {obs}, DiffInputs{all, {}, {}, {}, {}, {}, {}});
     CHECK(action_for(plan, kJob).kind == ActionKind::Noop);
     CHECK(has_finding(plan, "job-spec-changed"));
   }
@@ -287,7 +287,7 @@ TEST_CASE("unowned resources are never written unless adopted - an unowned works
       policy.replace = true;
       policy.prune = true;
       const auto obs = observed(c.kind, c.id, unowned(c.kind, c.body));
-      const Plan plan = diff({desired(c.kind, c.id, c.body)}, {obs}, DiffInputs{policy, {}, {}, {}, {}});
+      const Plan plan = diff({desired(c.kind, c.id, c.body)}, {obs}, DiffInputs{policy, {}, {}, {}, {}, {}, {}});
       const Action& a = action_for(plan, c.id);
       if (c.kind == Kind::Workspace) {
         CHECK(a.kind == ActionKind::Noop);
@@ -309,7 +309,7 @@ TEST_CASE("unowned resources are never written unless adopted - an unowned works
   config::Policy prune;
   prune.prune = true;
   const Plan plan = diff({}, {observed(Kind::Compute, kCompute, unowned(Kind::Compute, desired_compute_body()))},
-                         DiffInputs{prune, {}, {}, {}, {}});
+                         DiffInputs{prune, {}, {}, {}, {}, {}, {}});
   CHECK(plan.actions.empty());
 }
 
@@ -320,7 +320,7 @@ TEST_CASE("adopting over an immutable mismatch is blocked") {
   auto theirs = observed(Kind::Compute, kCompute, unowned(Kind::Compute, desired_compute_body()));
   theirs.body["properties"]["properties"]["vmSize"] = "Standard_D2";
   const Plan plan = diff({desired(Kind::Compute, kCompute, desired_compute_body())}, {theirs},
-                         DiffInputs{adopt, {}, {}, {}, {}});
+                         DiffInputs{adopt, {}, {}, {}, {}, {}, {}});
   CHECK(action_for(plan, kCompute).kind == ActionKind::Blocked);
   CHECK(has_finding(plan, "replacement-required"));
 }
@@ -335,7 +335,7 @@ TEST_CASE("desired children of an unowned workspace are created under it") {
   CHECK(action_for(plan, kCompute).depends_on == std::vector<std::string>{kWs});
 }
 
-TEST_CASE("retire: owned and undesired with prune - children first - never jobs - busy computes or unowned children") {
+TEST_CASE("retire: owned and undesired with prune - children first - never jobs, workspaces, busy computes or unowned children") {
   const std::vector<ObservedResource> live = {
       observed(Kind::Workspace, kWs, desired_workspace_body()),
       observed(Kind::Compute, kCompute, desired_compute_body()),
@@ -345,42 +345,42 @@ TEST_CASE("retire: owned and undesired with prune - children first - never jobs 
   config::Policy prune;
   prune.prune = true;
 
-  SECTION("prune retires everything, the workspace after its children") {
-    const Plan plan = diff({}, live, DiffInputs{prune, {}, {}, {}, {}});
+  SECTION("prune retires everything but the workspace (never deleted by bai2aml), children first") {
+    const Plan plan = diff({}, live, DiffInputs{prune, {}, {}, {}, {}, {}, {}});
     REQUIRE(plan.actions.size() == 4);
     for (const auto& a : plan.actions) {
+      if (a.id == kWs) continue;
       CHECK(a.kind == ActionKind::Retire);
       CHECK(a.method == "DELETE");
       CHECK(a.body.is_null());
     }
-    CHECK(plan.actions.back().id == kWs);  // retirements run children first
-    const Action& ws = action_for(plan, kWs);
-    CHECK(ws.depends_on.size() == 3);
+    CHECK(action_for(plan, kWs).kind == ActionKind::Noop);
+    CHECK(has_finding(plan, "workspace-kept"));
     CHECK(action_for(plan, kEnv).depends_on == std::vector<std::string>{kEnvVersion});
     CHECK(action_for(plan, kCompute).source_id == kSource + "/clusters/c1");
   }
   SECTION("without prune nothing is deleted") {
     config::Policy keep;
     keep.prune = false;
-    const Plan plan = diff({}, live, DiffInputs{keep, {}, {}, {}, {}});
+    const Plan plan = diff({}, live, DiffInputs{keep, {}, {}, {}, {}, {}, {}});
     for (const auto& a : plan.actions) CHECK(a.kind == ActionKind::Noop);
   }
   SECTION("a compute with active jobs is kept, and so is its workspace") {
     auto with_job = live;
     with_job.push_back(observed(Kind::Job, kJob, desired_job_body()));  // Running, owned, not desired
-    const Plan plan = diff({}, with_job, DiffInputs{prune, {}, {}, {}, {}});
+    const Plan plan = diff({}, with_job, DiffInputs{prune, {}, {}, {}, {}, {}, {}});
     CHECK(action_for(plan, kJob).kind == ActionKind::Noop);
     CHECK(action_for(plan, kCompute).kind == ActionKind::Blocked);
-    CHECK(action_for(plan, kWs).kind == ActionKind::Blocked);
-    CHECK(action_for(plan, kEnvVersion).kind == ActionKind::Retire);
+    CHECK(action_for(plan, kWs).kind == ActionKind::Noop);
+    CHECK(action_for(plan, kEnvVersion).kind == ActionKind::Blocked);  // the running job uses it
     CHECK(has_finding(plan, "retire-blocked"));
   }
   SECTION("an unowned child keeps its workspace") {
     auto with_theirs = live;
     with_theirs.push_back(
         observed(Kind::Datastore, kDatastore, unowned(Kind::Datastore, desired_datastore_body())));
-    const Plan plan = diff({}, with_theirs, DiffInputs{prune, {}, {}, {}, {}});
-    CHECK(action_for(plan, kWs).kind == ActionKind::Blocked);
+    const Plan plan = diff({}, with_theirs, DiffInputs{prune, {}, {}, {}, {}, {}, {}});
+    CHECK(action_for(plan, kWs).kind == ActionKind::Noop);
     CHECK(action_for(plan, kCompute).kind == ActionKind::Retire);
     CHECK(std::none_of(plan.actions.begin(), plan.actions.end(),
                        [](const Action& a) { return id_key(a.id) == id_key(kDatastore); }));
@@ -412,7 +412,7 @@ TEST_CASE("ids match case-insensitively and the plan is in dependency order") {
 TEST_CASE("a scope whose LIST failed is neither created into nor retired from") {
   config::Policy prune;
   prune.prune = true;
-  DiffInputs in{prune, {}, {}, {}, {}};
+  DiffInputs in{prune, {}, {}, {}, {}, {}, {}};
   in.unobserved_scopes.insert(kWs);
   // The compute LIST of ws1 failed: the compute is not seen, yet it may well exist.
   const Plan plan = diff({desired(Kind::Compute, kCompute, desired_compute_body(), {kWs}),

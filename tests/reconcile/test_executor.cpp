@@ -380,7 +380,7 @@ TEST_CASE("executor: replace deletes - waits for the deletion - then creates - r
   policy.replace = true;
   policy.prune = true;
   const auto d = desired(translate::Kind::Compute, kCompute, rig.compute_body(), {kWs});
-  DiffInputs in{policy, {}, {{kCompute, "old-spec"}}, {}, {}};
+  DiffInputs in{policy, {}, {{kCompute, "old-spec"}}, {}, {}, {}, {}};
   const Plan plan = diff({d}, observed, in);
   rig.executor->submit(plan.actions, observed);
   rig.run_until([&] {

@@ -95,6 +95,7 @@ TEST_CASE("quota: a minimum the quota cannot hold is held - as AML refuses it - 
   const auto* f = finding(q, "quota-insufficient");
   REQUIRE(f);
   CHECK(f->severity == translate::Severity::Error);
+  CHECK(f->source_id == kSource + "/clusters/c1");  // the tag of desired_compute_body()
   CHECK(f->message.find("Standard NC Family") != std::string::npos);
   CHECK(f->message.find("cannot accommodate for at least 3 nodes of Standard_NC6 which maps to 18 vCPUs") !=
         std::string::npos);

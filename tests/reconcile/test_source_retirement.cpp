@@ -46,16 +46,22 @@ translate::DesiredResource desired(Kind kind, const std::string& id, const std::
   d.source_id = source;
   return d;
 }
-ObservedResource observed(Kind kind, const std::string& id, const std::string& state = "Succeeded") {
-  return {kind, id, {{"id", id}, {"properties", {{"provisioningState", state}}}}};
+// bai2aml's counterpart of `source` (tagged as issue 12 requires for a proven migration).
+ObservedResource observed(Kind kind, const std::string& id, const std::string& state, const std::string& source) {
+  const json tags = {{"managed-by", "bai2aml"}, {"bai2aml-source", source}};
+  json body = {{"id", id}, {"properties", {{"provisioningState", state}}}};
+  if (kind == Kind::Workspace || kind == Kind::Compute) body["tags"] = tags;
+  else body["properties"]["tags"] = tags;
+  return {kind, id, body};
 }
 
 struct Fixture {
   std::vector<translate::DesiredResource> desired_state{desired(Kind::Workspace, kAml, kBai),
                                                         desired(Kind::Compute, kCompute, kCluster),
                                                         desired(Kind::Job, kAmlJob, kJob)};
-  std::vector<ObservedResource> observed_state{observed(Kind::Workspace, kAml), observed(Kind::Compute, kCompute),
-                                               observed(Kind::Job, kAmlJob)};
+  std::vector<ObservedResource> observed_state{observed(Kind::Workspace, kAml, "Succeeded", kBai),
+                                               observed(Kind::Compute, kCompute, "Succeeded", kCluster),
+                                               observed(Kind::Job, kAmlJob, "Succeeded", kJob)};
   SourceRetirementInputs in(std::vector<json> live, config::RetireSource mode = config::RetireSource::AfterMigration) {
     SourceRetirementInputs i;
     i.mode = mode;
@@ -63,6 +69,7 @@ struct Fixture {
     i.live = std::move(live);
     i.desired = &desired_state;
     i.observed = &observed_state;
+    i.submitted_sources.insert(id_key(kJob));  // the journal's
     return i;
   }
 };
@@ -128,7 +135,7 @@ TEST_CASE_METHOD(Fixture, "retire_source: a running job that was not migrated ho
 }
 
 TEST_CASE_METHOD(Fixture, "retire_source: the compute must be Succeeded", "[source_retirement]") {
-  observed_state[1] = observed(Kind::Compute, kCompute, "Creating");
+  observed_state[1] = observed(Kind::Compute, kCompute, "Creating", kCluster);
   const auto plan = plan_source_retirement(in({workspace(), cluster(), job("failed")}));
   CHECK(plan.actions.empty());
   CHECK(plan.findings.empty());  // still converging: nothing to say
@@ -177,4 +184,46 @@ TEST_CASE("retain_retired keeps what bai2aml deleted or terminated, and nothing 
 }
 
 }  // namespace
+TEST_CASE_METHOD(Fixture, "retire_source: only a proven migration retires anything (issue 12)", "[source_retirement]") {
+  auto& aml_job = observed_state[2].body;
+  SECTION("the AML job is not bai2aml's") {
+    aml_job["properties"]["tags"] = json::object();
+  }
+  SECTION("the AML job is another Batch AI job's counterpart") {
+    aml_job["properties"]["tags"]["bai2aml-source"] = kBai + "/experiments/e/jobs/other";
+  }
+  SECTION("the AML job belongs to another instance (source outside this config's)") {
+    aml_job["properties"]["tags"]["bai2aml-source"] =
+        "/subscriptions/s/resourceGroups/elsewhere/providers/Microsoft.BatchAI/workspaces/w/experiments/e/jobs/j1";
+  }
+  SECTION("the AML job Failed") {
+    aml_job["properties"]["status"] = "Failed";
+  }
+  SECTION("the AML job was Canceled") {
+    aml_job["properties"]["status"] = "Canceled";
+  }
+  SECTION("the journal does not record the submission") {
+    auto inputs = in({workspace(), cluster(), job("queued")});
+    inputs.submitted_sources.clear();
+    const auto plan = plan_source_retirement(inputs);
+    CHECK(plan.actions.empty());
+    return;
+  }
+  auto inputs = in({workspace(), cluster(), job("queued")});
+  inputs.scope = {"s", {"rg"}};
+  const auto plan = plan_source_retirement(inputs);
+  CHECK(plan.actions.empty());  // the Batch AI job keeps running: it is the only copy that may
+  bool said = false;
+  for (const auto& f : plan.findings) said = said || (f.source_id == kJob && f.code == "source-retire-held");
+  CHECK(said);
+}
+
+TEST_CASE_METHOD(Fixture, "retire_source: a cluster whose compute is not bai2aml's stays", "[source_retirement]") {
+  observed_state[1].body["tags"] = json::object();
+  const auto plan = plan_source_retirement(in({workspace(), cluster(), job("failed")}));
+  CHECK(plan.actions.empty());
+  REQUIRE(plan.findings.size() == 1);
+  CHECK(plan.findings[0].source_id == kCluster);
+}
+
 }  // namespace bai2aml::reconcile
