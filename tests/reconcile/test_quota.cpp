@@ -74,7 +74,7 @@ TEST_CASE("quota: maxNodeCount beyond the quota is created as AML does - with a 
   const auto* f = finding(q, "quota-max-exceeded");
   REQUIRE(f);
   CHECK(f->severity == translate::Severity::Warning);
-  CHECK(f->source_id == kSource);
+  CHECK(f->source_id == kSource + "/clusters/c1");  // the tag of desired_compute_body()
   CHECK(f->message.find("can scale to 2 of its 3 nodes") != std::string::npos);
   CHECK(f->message.find("3 x 6 = 18 vCPUs") != std::string::npos);
   CHECK(f->message.find("limit 24, in use 12") != std::string::npos);
