@@ -47,6 +47,12 @@ bool refers_to_variable(const std::string& v) {
   return false;
 }
 
+// `name`, or name_, name__ ... : the first one `bindings` does not have yet.
+std::string free_name(const json& bindings, std::string name) {
+  while (bindings.contains(name)) name += "_";
+  return name;
+}
+
 // Every storage mount becomes a read-write input named <prefix><mount>, linked from the mount root.
 void mount_bindings(const MountTable& table, const std::string& prefix, const std::string& root, const StoragePlan& storage,
                     json& inputs, std::set<std::string>& datastores, std::vector<std::pair<std::string, std::string>>& links) {
@@ -161,7 +167,7 @@ JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, con
       finding("job-path-unresolved", what + ": " + r.why + "; $" + var + " keeps that path, where AML has no data.");
       return;
     }
-    const std::string name = io_name(id);
+    const std::string name = free_name(bindings, io_name(id));  // a mount's input may hold the name already
     bindings[name] = {{type_key, "uri_folder"}, {"mode", mode}, {"uri", datastore_uri(d->name, join_path(r.sub_path, sub_suffix))}};
     datastores.insert(d->name);
     script.directories.emplace_back(var, "\"${{" + std::string(io) + "." + name + "}}\"");
@@ -175,10 +181,11 @@ JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, con
 
   // A directory every node of the job shares (AZ_BATCHAI_SHARED_JOB_TEMP and the nodes' rendezvous):
   // an output on the workspace's default datastore.
-  outputs["batchai_shared_job_temp"] = {{"jobOutputType", "uri_folder"},
-                                        {"mode", "ReadWriteMount"},
-                                        {"description", "the job's directory shared by its nodes"}};
-  script.shared_job_temp = "\"${{outputs.batchai_shared_job_temp}}\"";
+  const std::string shared = free_name(outputs, "batchai_shared_job_temp");
+  outputs[shared] = {{"jobOutputType", "uri_folder"},
+                     {"mode", "ReadWriteMount"},
+                     {"description", "the job's directory shared by its nodes"}};
+  script.shared_job_temp = "\"${{outputs." + shared + "}}\"";
 
   // stdout/stderr: Batch AI wrote them under stdOutErrPathPrefix/<job segment>/stdouterr; AML keeps them in
   // the job's logs. The directory stays where it was, for what the job itself writes there.
@@ -189,15 +196,16 @@ JobOutcome translate_job(const JobContext& ctx, const std::string& job_name, con
     const DatastorePlan* d = r.storage_key.empty() ? nullptr : storage.find(r.storage_key);
     if (d) {
       const std::string sub = join_path(join_path(r.sub_path, job_name), "stdouterr");
-      outputs["batchai_stdouterr"] = {{"jobOutputType", "uri_folder"},
+      const std::string logs = free_name(outputs, "batchai_stdouterr");
+      outputs[logs] = {{"jobOutputType", "uri_folder"},
                                       {"mode", "ReadWriteMount"},
                                       {"uri", datastore_uri(d->name, sub)},
                                       {"description", "$AZ_BATCHAI_STDOUTERR_DIR in Batch AI"}};
       datastores.insert(d->name);
-      script.stdouterr_dir = "\"${{outputs.batchai_stdouterr}}\"";
+      script.stdouterr_dir = "\"${{outputs." + logs + "}}\"";
       finding("job-logs-moved", "stdOutErrPathPrefix \"" + j.std_out_err_path_prefix +
                                     "\": the job's stdout and stderr go to the AML job's logs; $AZ_BATCHAI_STDOUTERR_DIR is "
-                                    "the output batchai_stdouterr at " + datastore_uri(d->name, sub) + ".");
+                                    "the output " + logs + " at " + datastore_uri(d->name, sub) + ".");
     } else if (j.std_out_err_path_prefix.empty()) {
       script.stdouterr_dir = "\"$AZ_BATCHAI_JOB_TEMP/stdouterr\"";
       finding("job-logs-moved", "The job names no stdOutErrPathPrefix; the job's stdout and stderr go to the AML job's "

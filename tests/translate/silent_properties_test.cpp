@@ -116,3 +116,17 @@ TEST_CASE("variables: undefined ones, preparation under MPI", "[rules][silent]")
   CHECK_FALSE(p.contains("environmentVariables"));
   CHECK(p["command"].get<std::string>().find("export X=\"$AZ_BATCHAI_TASK_INDEX\"\n") != std::string::npos);
 }
+
+TEST_CASE("directory ids that look like bai2aml's own bindings get names of their own", "[rules][silent]") {
+  const json j = job("ws1", "e", "j1", "cl1",
+                     {{"inputDirectories", json::array({{{"id", "mount_data"}, {"path", "$AZ_BATCHAI_MOUNT_ROOT/data/in"}}})},
+                      {"outputDirectories", json::array({{{"id", "batchai_shared_job_temp"}, {"pathPrefix", "$AZ_BATCHAI_MOUNT_ROOT/data"}}})}});
+  const json p = job_props(translate_with(workspace("ws1"), cluster("ws1", "cl1"), j));
+  CHECK(p["inputs"]["mount_data"]["uri"] == "azureml://datastores/acct_share/paths/");  // the cluster mount
+  CHECK(p["inputs"]["mount_data_"]["uri"] == "azureml://datastores/acct_share/paths/in");
+  CHECK(p["outputs"]["batchai_shared_job_temp"]["uri"] == "azureml://datastores/acct_share/paths/j1");
+  CHECK_FALSE(p["outputs"]["batchai_shared_job_temp_"].contains("uri"));
+  const std::string cmd = p["command"];
+  CHECK(cmd.find("export AZ_BATCHAI_INPUT_mount_data=\"${{inputs.mount_data_}}\"\n") != std::string::npos);
+  CHECK(cmd.find("bai2aml_shared=\"${{outputs.batchai_shared_job_temp_}}\"\n") != std::string::npos);
+}
