@@ -145,10 +145,9 @@ std::string Sandbox::rewrite_absolute_programs(const std::string& command) const
   std::string out;
   std::size_t i = 0;
   while (i < command.size()) {
-    const bool starts = command[i] == '/' && (i == 0 || command[i - 1] == ' ' || command[i - 1] == ';' ||
-                                              command[i - 1] == '&' || command[i - 1] == '(');
+    const bool starts = command[i] == '/' && (i == 0 || std::string(" \t\n;&|(").find(command[i - 1]) != std::string::npos);
     if (starts) {
-      std::size_t end = command.find_first_of(" ;&|)", i);
+      std::size_t end = command.find_first_of(" \t\n;&|)", i);
       if (end == std::string::npos) end = command.size();
       const std::string path = command.substr(i, end - i);
       const std::string base = fs::path(path).filename().string();
