@@ -89,7 +89,7 @@ Verdict rehearse_with_reference(const Variant& variant) {
       p["inputs"] = {{"SCRIPT", {{"jobInputType", "uri_folder"}, {"uri", ext + "scripts"}}},
                      {"mount_external", {{"jobInputType", "uri_folder"}, {"uri", ext}}},
                      {"mount_models", {{"jobInputType", "uri_folder"}, {"uri", models}}}};
-      p["outputs"] = {{"stdouterr", {{"jobOutputType", "uri_folder"}, {"uri", ext + "logs/" + name + "/stdouterr"}}},
+      p["outputs"] = {{"stdouterr", {{"jobOutputType", "uri_folder"}, {"uri", ext + "logs/" + name}}},
                       {"shared_job_temp", {{"jobOutputType", "uri_folder"}, {"uri", ext + "shared/" + name}}}};
     }
   });
