@@ -231,9 +231,11 @@ SidePlan plan_batchai(const json& job, const json& cluster, const config::Config
       env["AZ_BATCHAI_OUTPUT_" + str(out, "id")] = dir;
     }
     if (!str(p, "stdOutErrPathPrefix").empty()) {
-      // "the absolute directory path where job stdout and stderr log locate": <prefix>/<job's segment>
-      // (Batch AI's documented example ends with the job's segment).
-      const std::string dir = join_path(expand(str(p, "stdOutErrPathPrefix"), mount_vars), plan.output_segment);
+      // "the absolute directory path where job stdout and stderr log locate": the job's stdouterr
+      // directory under <prefix>/<job's segment> [A]; Batch AI's documented example value ends at the
+      // segment itself (README: open question).
+      const std::string dir =
+          join_path(join_path(expand(str(p, "stdOutErrPathPrefix"), mount_vars), plan.output_segment), "stdouterr");
       make_dirs(dir);
       env["AZ_BATCHAI_STDOUTERR_DIR"] = dir;
     }

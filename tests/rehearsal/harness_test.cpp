@@ -2,6 +2,8 @@
 // one that does not, with a diff that names what differs.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "tests/rehearsal/compare.hpp"
 #include "tests/rehearsal/corpus.hpp"
 #include "tests/rehearsal/rehearsal.hpp"
@@ -89,7 +91,7 @@ Verdict rehearse_with_reference(const Variant& variant) {
       p["inputs"] = {{"SCRIPT", {{"jobInputType", "uri_folder"}, {"uri", ext + "scripts"}}},
                      {"mount_external", {{"jobInputType", "uri_folder"}, {"uri", ext}}},
                      {"mount_models", {{"jobInputType", "uri_folder"}, {"uri", models}}}};
-      p["outputs"] = {{"stdouterr", {{"jobOutputType", "uri_folder"}, {"uri", ext + "logs/" + name}}},
+      p["outputs"] = {{"stdouterr", {{"jobOutputType", "uri_folder"}, {"uri", ext + "logs/" + name + "/stdouterr"}}},
                       {"shared_job_temp", {{"jobOutputType", "uri_folder"}, {"uri", ext + "shared/" + name}}}};
     }
   });
@@ -144,4 +146,31 @@ TEST_CASE("paths compare by storage location and hosts without ports", "[rehears
         normalize_value(sb.storage() + "/acct/out/job-a/model", r, aml));
   // Different storage stays different.
   CHECK(normalize_value(sb.storage() + "/acct/share/data", r, bai) != normalize_value(sb.storage() + "/acct/share/other", r, aml));
+}
+
+// README, documented difference 3: a Batch AI unmanaged file system (here gluster) has no AML
+// counterpart; the sample job det-cntk-brainscript differs in exactly that mount root entry.
+TEST_CASE("the unmanaged mount of the sample is the only difference of its job", "[rehearsal][harness]") {
+  for (const auto& j : sample_jobs()) {
+    if (j.label != "sample/det-cntk-brainscript") continue;
+    const Verdict v = rehearse(j.resources, j.cfg, j.job_id);
+    INFO(v.report);
+    CHECK_FALSE(v.same);
+    std::vector<std::string> removed, added;
+    std::istringstream lines(v.report);
+    std::string l;
+    while (std::getline(lines, l)) {
+      if (l.rfind("  - ", 0) == 0) removed.push_back(l.substr(4));
+      if (l.rfind("  + ", 0) == 0) added.push_back(l.substr(4));
+      CHECK(l.find("job preparation ran") == std::string::npos);
+    }
+    REQUIRE(removed.size() == 2);  // one line per process (2 ranks), nothing else
+    REQUIRE(added.size() == 2);
+    const std::string entry = ", gluster -> store://batchai-unmanaged/gluster";
+    for (std::size_t i = 0; i < 2; ++i) {
+      const auto at = removed[i].find(entry);
+      REQUIRE(at != std::string::npos);
+      CHECK(removed[i].substr(0, at) + removed[i].substr(at + entry.size()) == added[i]);
+    }
+  }
 }

@@ -224,7 +224,10 @@ Verdict rehearse(std::vector<json> resources, const config::Config& cfg, const s
       }
     }
   }
-  const std::string sb_fact = shared_temp_fact(bai_all), sa_fact = shared_temp_fact(aml_all);
+  // Job preparation sees the shared directory too (it is all that ran when it failed).
+  std::vector<Ran> bai_seen = bai_all;
+  for (std::size_t i = 0; i < bai.preparation.size(); ++i) bai_seen.push_back({&bai.preparation[i], prep_outcomes[i], {}});
+  const std::string sb_fact = shared_temp_fact(bai_seen), sa_fact = shared_temp_fact(aml_all);
   if (sb_fact != sa_fact) {
     same = false;
     report += "- " + sb_fact + "\n+ " + sa_fact + "\n";
