@@ -29,10 +29,10 @@ const json& aml_properties(const json& compute) {
 
 bool low_priority(const json& props) { return iequals(string_or(props, "vmPriority", "Dedicated"), "LowPriority"); }
 
-// "standardNCFamily" -> "Standard NC Family" (as AML's quota messages name a family).
+// "standardNCFamily" -> "Standard NC" (AML's quota messages say "Standard NC family vCPU quota").
 std::string family_label(const std::string& family) {
   const std::string usage = family_usage_name(family, false);
-  return usage.substr(0, usage.find(" Cluster "));
+  return usage.substr(0, usage.find(" Family Cluster "));
 }
 
 // The pool a demand of `cores` on `size` (priority from props) overflows, as (label, limit, in use).
@@ -51,6 +51,7 @@ std::optional<Short> overflow(const QuotaTable& quotas, const CoreUsage& u, cons
                      it == u.family_dedicated.end() ? 0 : it->second});
     pools.push_back({"total", quotas.limit(location, "totalDedicated"), u.dedicated});
   }
+  if (against_limit_only) pools.resize(1);  // a job: its family's quota (low priority: the regional one) only
   for (const auto& p : pools) {
     if (p.limit < 0) continue;  // unlimited
     if (cores > p.limit - (against_limit_only ? 0 : p.used)) return p;

@@ -261,12 +261,10 @@ QuotaCheck check_job_quota(const std::vector<translate::DesiredResource>& jobs,
     }
     const long long instances = std::max(1LL, int_at(member(props, "resources"), "instanceCount").value_or(1));
     const long long needed = instances * size->vcpus;
-    const Pool* short_of = nullptr;
-    for (const Pool* pool : {quotas.family(*size, demand.priority), quotas.total(demand.priority)})
-      if (pool && !pool->unlimited() && needed > pool->limit) {
-        short_of = pool;
-        break;
-      }
+    // The family's quota (DESIGN.md §3); low priority has one regional quota for every family.
+    const Pool* family = quotas.family(*size, demand.priority);
+    const Pool* pool = family ? family : demand.priority == "lowpriority" ? quotas.total(demand.priority) : nullptr;
+    const Pool* short_of = pool && !pool->unlimited() && needed > pool->limit ? pool : nullptr;
     if (!short_of) {
       out.fits.push_back(j.id);
       continue;

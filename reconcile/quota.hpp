@@ -7,7 +7,8 @@
 //     12 vCPUs"). Such a compute is held (quota-insufficient, Error).
 //   - A maxNodeCount beyond the quota is accepted; the cluster simply cannot scale past it: the
 //     compute is created, with a quota-max-exceeded Warning giving the numbers.
-//   - AML refuses a job whose instanceCount x vCPUs exceeds the quota's limit (JobNodeCountExceedsCoreQuota:
+//   - AML refuses a job whose instanceCount x vCPUs exceeds its VM family's quota limit (low priority:
+//     the regional low-priority quota) (JobNodeCountExceedsCoreQuota:
 //     "... vCPU quota of 2 and is less than the requested job node count of 2 which maps to 4
 //     vCPUs"): it could never run. Such a job is held (quota-job-exceeds, Error).
 // Available = limit - currentValue (the cores the subscription's clusters hold now) - what earlier

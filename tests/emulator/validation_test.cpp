@@ -185,3 +185,30 @@ TEST_CASE("Batch AI write bodies are validated") {
   expect_error(emu.arm("PATCH", cluster, R"({"properties":{"vmSize":"STANDARD_NC12"}})"), 400, "InvalidParameter", "vmSize");
   expect_error(emu.arm("PATCH", q(bai_ws_path() + "/experiments/e1", kBai), "{}"), 405, "MethodNotAllowed");
 }
+
+TEST_CASE("quotas as AML enforces them: a minimum beyond the quota is refused - a maximum is not - nor a job that fits") {
+  EmulatorProcess emu(seed_with_aml_workspace(), {"--lro-ms", "0"});  // default NC family quota: 24 vCPUs
+  const std::string computes = aml_ws_path() + "/computes/";
+  json too_big = aml_compute_body("Standard_NC6", 8);
+  too_big["properties"]["properties"]["scaleSettings"]["minNodeCount"] = 5;  // 5 x 6 = 30 vCPUs
+  HttpResult refused = emu.arm("PUT", q(computes + "gpu-min5", kAml), too_big.dump());
+  CHECK(refused.status == 400);
+  CHECK(refused.json()["error"]["code"] == "BadRequest");
+  CHECK(refused.json()["error"]["message"].get<std::string>().find(
+            "Standard NC family vCPU quota of 24 (0 in use) and cannot accomodate for at least 5 requested managed "
+            "compute nodes which maps to 30 vCPUs") != std::string::npos);
+  CHECK(emu.arm("GET", q(computes + "gpu-min5", kAml)).status == 404);
+  // maxNodeCount 100 x 6 vCPUs is far beyond the quota: AML accepts it.
+  REQUIRE(emu.arm("PUT", q(computes + "gpu-cluster", kAml), aml_compute_body("Standard_NC6", 100).dump()).status == 201);
+
+  // Jobs: 4 x 6 = 24 fits the family's 24; 5 x 6 = 30 could never run.
+  json job = command_job_body();
+  job["properties"]["resources"]["instanceCount"] = 5;
+  HttpResult big = emu.arm("PUT", q(aml_ws_path() + "/jobs/too-wide", kAml), job.dump());
+  CHECK(big.status == 400);
+  CHECK(big.json()["error"]["code"] == "JobNodeCountExceedsCoreQuota");
+  CHECK(big.json()["error"]["message"].get<std::string>().find(
+            "quota of 24 and is less than the requested job node count of 5 which maps to 30 vCPUs") != std::string::npos);
+  job["properties"]["resources"]["instanceCount"] = 4;
+  CHECK(emu.arm("PUT", q(aml_ws_path() + "/jobs/fits", kAml), job.dump()).status == 201);
+}
