@@ -223,8 +223,11 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
     const auto now = std::chrono::steady_clock::now();
     auto& deadline = deadline_[op_id];
     if (deadline == std::chrono::steady_clock::time_point{}) {
+      // When this process sent it, its own clock; after a restart, the journal's (whole seconds).
       auto sent = now;
-      if (const auto at = config::parse_rfc3339(created_at))
+      if (const auto mine = sent_at_.find(op_id); mine != sent_at_.end())
+        sent = mine->second;
+      else if (const auto at = config::parse_rfc3339(created_at))
         sent -= std::max(std::chrono::steady_clock::duration::zero(),
                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                              std::chrono::system_clock::now() - *at));

@@ -442,7 +442,7 @@ TEST_CASE("executor: recover deletes the Failed compute - then creates it - each
 
 TEST_CASE("executor: an operation that never ends is given up at its deadline - with a finding - and retried") {
   Rig rig;
-  rig.make_executor(4, milliseconds(40));
+  rig.make_executor(4, milliseconds(300));
   rig.arm.lro_polls = 1000000;  // InProgress for ever
   const auto d = desired(translate::Kind::Compute, kCompute, rig.compute_body(), {kWs});
   ObservedResource ws{translate::Kind::Workspace, kWs, {{"properties", {{"provisioningState", "Succeeded"}}}}};
