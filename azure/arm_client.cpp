@@ -11,6 +11,7 @@
 #include "azure/api_versions.hpp"
 #include "azure/arm_pipeline.hpp"
 #include "azure/credentials/credentials.hpp"
+#include "config/untrusted_json.hpp"
 
 namespace bai2aml::azure {
 
@@ -37,11 +38,12 @@ std::string lower(std::string s) {
 // Parses a JSON body; empty bodies give null. Malformed JSON is an error naming the call.
 Result<json> parse_body(const Response& r, const std::string& what) {
   if (r.body.empty()) return json(nullptr);
-  auto j = json::parse(r.body, nullptr, false);
-  if (j.is_discarded()) {
-    return client_error(errc::kInvalidResponse, what + ": response body is not JSON", r.arm_request_id(), r.status);
+  auto parsed = config::parse_untrusted_json(r.body);
+  if (!parsed.ok()) {
+    return client_error(errc::kInvalidResponse, what + ": response body is not JSON (" + parsed.error + ")",
+                        r.arm_request_id(), r.status);
   }
-  return j;
+  return std::move(parsed.value);
 }
 
 std::string provisioning_state(const json& resource) {

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "azure/http_types.hpp"
+#include "config/untrusted_json.hpp"
+#include "config/utf8.hpp"
 
 namespace bai2aml::azure {
 
@@ -39,8 +41,11 @@ const std::set<std::string>& terminal_codes() {
   return codes;
 }
 
+// The first 200 bytes of a body that is not an ARM error, as one line of valid UTF-8: the message
+// reaches SQLite, status.json, plan --json and the report, whose JSON must stay well-formed whatever
+// the body was (a character cut at byte 200, Latin-1, binary). Bad bytes become '?'.
 std::string snippet(const std::string& body) {
-  std::string s = body.substr(0, 200);
+  std::string s = config::valid_utf8(std::string_view(body).substr(0, 200));
   for (auto& c : s) {
     if (c == '\n' || c == '\r') c = ' ';
   }
@@ -74,7 +79,7 @@ ArmError error_from_response(const Response& response) {
   ArmError e;
   e.http_status = response.status;
   e.request_id = response.arm_request_id();
-  const auto parsed = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  const auto parsed = config::parse_untrusted_json(response.body).value;  // null when not JSON
   const auto str = [](const nlohmann::json& j, const char* key) -> std::string {
     if (j.is_object() && j.contains(key) && j[key].is_string()) return j[key].get<std::string>();
     return "";

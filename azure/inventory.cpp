@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "config/batchai_id.hpp"
+#include "config/untrusted_json.hpp"
 
 namespace bai2aml::azure {
 
@@ -33,6 +34,19 @@ const char* to_string(SourceUnavailable::Reason reason) {
 }
 
 Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path, const config::Source& source) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  if (in) ss << in.rdbuf();
+  auto inventory = parse_inventory(in ? std::optional<std::string>(ss.str()) : std::nullopt, path, source);
+  if (!inventory) return inventory;
+  // A snapshot is as old as its file: its modification time stands for the time it was fetched.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) inventory.value().fetched_at = std::chrono::system_clock::from_time_t(st.st_mtime);
+  return inventory;
+}
+
+Result<Inventory, SourceUnavailable> parse_inventory(const std::optional<std::string>& text, const std::string& path,
+                                                     const config::Source& source) {
   const auto fail = [&path](const std::string& why) -> Result<Inventory, SourceUnavailable> {
     SourceUnavailable e;
     e.reason = SourceUnavailable::Reason::InvalidFile;
@@ -41,16 +55,10 @@ Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path
     e.cause.message = e.message;
     return e;
   };
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot be read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    return fail(std::string("not valid JSON: ") + e.what());
-  }
+  if (!text) return fail("cannot be read");
+  auto document = config::parse_untrusted_json(*text);
+  if (!document.ok()) return fail("not valid JSON: " + document.error);
+  nlohmann::json doc = std::move(document.value);
   if (!doc.is_object() || !doc.contains("resources") || !doc["resources"].is_array()) {
     return fail("expected an object with a \"resources\" array");
   }
@@ -90,10 +98,7 @@ Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path
   }
   std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   Inventory inventory;
-  // A snapshot is as old as its file: its modification time stands for the time it was fetched.
-  struct stat st {};
-  inventory.fetched_at = ::stat(path.c_str(), &st) == 0 ? std::chrono::system_clock::from_time_t(st.st_mtime)
-                                                        : std::chrono::system_clock::now();
+  inventory.fetched_at = std::chrono::system_clock::now();
   for (auto& [kind, r] : kept) inventory.resources.push_back(std::move(r));
   return inventory;
 }

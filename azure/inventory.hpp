@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,5 +41,9 @@ const char* to_string(SourceUnavailable::Reason reason);
 // resources of source (subscription, optional resource_groups), ordered as the reader orders them.
 // Errors name the file and the bad entry ("resources[3] (id ...): ..."). fetched_at: the file's mtime.
 Result<Inventory, SourceUnavailable> load_inventory_file(const std::string& path, const config::Source& source);
+// The same for a file's content (nullopt: it could not be read); `path` only names it in errors, and
+// fetched_at is now. What the fuzz target drives.
+Result<Inventory, SourceUnavailable> parse_inventory(const std::optional<std::string>& text, const std::string& path,
+                                                     const config::Source& source);
 
 }  // namespace bai2aml::azure

@@ -9,6 +9,7 @@
 
 #include "config/object_reader.hpp"
 #include "config/value_rules.hpp"
+#include "config/untrusted_json.hpp"
 
 namespace bai2aml::config {
 namespace {
@@ -368,13 +369,13 @@ std::string line_col(std::string_view text, std::size_t byte) {
 
 LoadResult load_config_text(std::string_view text, const LoadOptions& options) {
   Diagnostics diags;
-  json doc;
-  try {
-    doc = json::parse(text.begin(), text.end(), nullptr, true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& e) {
-    diags.error("", "not valid JSON at " + line_col(text, e.byte) + ": " + e.what());
+  auto parsed = parse_untrusted_json(text, /*ignore_comments=*/true);
+  if (!parsed.ok()) {
+    diags.error("", parsed.byte ? "not valid JSON at " + line_col(text, parsed.byte) + ": " + parsed.error
+                                : "not valid JSON: " + parsed.error);
     return {std::nullopt, diags.all(), {}};
   }
+  json doc = std::move(parsed.value);
   if (!doc.is_object()) {
     diags.error("", "the config must be a JSON object, not " + json_type_name(doc));
     return {std::nullopt, diags.all(), {}};

@@ -16,9 +16,13 @@ std::string lower(std::string s) {
   return s;
 }
 
+// The stored inventory is what the source said: any field may have any type (or be missing).
 std::string job_state(const nlohmann::json& body) {
-  const auto& p = body.value("properties", nlohmann::json::object());
-  return p.is_object() ? p.value("executionState", "") : "";
+  if (!body.is_object()) return "";
+  const auto p = body.find("properties");
+  if (p == body.end() || !p->is_object()) return "";
+  const auto s = p->find("executionState");
+  return s != p->end() && s->is_string() ? s->get<std::string>() : "";
 }
 
 constexpr const char* kGoneDetail = "no longer in the Batch AI source";

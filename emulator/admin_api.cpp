@@ -3,6 +3,7 @@
 #include "emulator/arm_path.hpp"
 #include "emulator/context.hpp"
 #include "emulator/seed.hpp"
+#include "config/untrusted_json.hpp"
 
 namespace bai2aml::emulator {
 
@@ -34,12 +35,9 @@ Response handle_admin_request(Context& ctx, const Request& req) {
       return json_response(200, nlohmann::json{{"resources", list}}.dump());
     }
     if (req.method == "PUT") {
-      nlohmann::json r;
-      try {
-        r = nlohmann::json::parse(req.body);
-      } catch (const nlohmann::json::parse_error& e) {
-        return arm_error(400, "InvalidRequestContent", std::string("The body is not valid JSON: ") + e.what());
-      }
+      auto parsed = config::parse_untrusted_json(req.body);
+      if (!parsed.ok()) return arm_error(400, "InvalidRequestContent", "The body is not valid JSON: " + parsed.error);
+      nlohmann::json r = std::move(parsed.value);
       if (std::string err = check_seed_resource(r); !err.empty())
         return arm_error(400, "InvalidRequestContent", "The resource " + err + ".");
       ctx.store.write([&](ResourceStore::Tx& tx) {

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <regex>
 
+#include "config/untrusted_json.hpp"
+
 namespace bai2aml::emulator {
 
 void BodyChecker::fail(const std::string& code, const std::string& message, int status) {
@@ -125,11 +127,9 @@ Validation parse_body(const std::string& text, nlohmann::json& out, bool allow_e
     }
     return ArmError{400, kInvalidRequestContent, "The request body is empty; a JSON object is required."};
   }
-  try {
-    out = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    return ArmError{400, kInvalidRequestContent, std::string("The request body is not valid JSON: ") + e.what()};
-  }
+  auto parsed = config::parse_untrusted_json(text);
+  if (!parsed.ok()) return ArmError{400, kInvalidRequestContent, "The request body is not valid JSON: " + parsed.error};
+  out = std::move(parsed.value);
   if (!out.is_object()) return ArmError{400, kInvalidRequestContent, "The request body must be a JSON object."};
   return std::nullopt;
 }

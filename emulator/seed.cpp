@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "emulator/arm_path.hpp"
+#include "config/untrusted_json.hpp"
 
 namespace bai2aml::emulator {
 
@@ -59,12 +60,9 @@ Seed load_seed_file(const std::string& path) {
   if (!in) throw SeedError(path + ": cannot open the seed file");
   std::stringstream ss;
   ss << in.rdbuf();
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw SeedError(path + ": not valid JSON: " + e.what());
-  }
+  auto parsed = config::parse_untrusted_json(ss.str());
+  if (!parsed.ok()) throw SeedError(path + ": not valid JSON: " + parsed.error);
+  nlohmann::json doc = std::move(parsed.value);
   return parse_seed(doc, path);
 }
 

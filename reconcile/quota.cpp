@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -30,11 +31,21 @@ std::string string_at(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// Every figure the quota math reads (node counts, vCPUs, limits, usages) is clamped to
+// -1..kMaxQuotaFigure (-1: AML's "unlimited"): Azure's largest are around 1e5, and the bound keeps
+// each product of two (nodes x vCPUs <= 1e14) and the sum of such products over 10^4 computes inside
+// long long, whatever a broken or hostile answer says (1e300, -2^63, 2^64-1).
+constexpr long long kMaxQuotaFigure = 10000000;
+
 std::optional<long long> int_at(const json& obj, const char* key) {
   if (!obj.is_object()) return std::nullopt;
   const auto it = obj.find(key);
   if (it == obj.end() || !it->is_number()) return std::nullopt;
-  return it->is_number_float() ? static_cast<long long>(it->get<double>()) : it->get<long long>();
+  if (it->is_number_unsigned()) return std::min<unsigned long long>(it->get<unsigned long long>(), kMaxQuotaFigure);
+  if (it->is_number_integer()) return std::clamp<long long>(it->get<long long>(), -1, kMaxQuotaFigure);
+  const double d = it->get<double>();
+  if (std::isnan(d)) return std::nullopt;
+  return static_cast<long long>(std::clamp<double>(d, -1, kMaxQuotaFigure));
 }
 
 const json& values(const json& list) {

@@ -312,6 +312,11 @@ Inventory parse_inventory(const std::vector<json>& resources) {
       inv.findings.push_back(make_finding("malformed-resource", id,
                                           std::string("Field ") + e.path + ": " + e.what() +
                                               "; the " + to_string(ref.kind) + " is not migrated."));
+    } catch (const std::exception& e) {
+      // A value no reader check foresaw: still this resource's problem alone, and the others go on.
+      inv.findings.push_back(make_finding("malformed-resource", id,
+                                          std::string("Unreadable: ") + e.what() + "; the " + to_string(ref.kind) +
+                                              " is not migrated."));
     }
   }
   return inv;

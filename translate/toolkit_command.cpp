@@ -12,9 +12,27 @@ std::string str(const json& o, const char* key) {
   return it != o.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// Process, worker and parameter-server counts: 0..kMaxCount, the range the inventory reader allows
+// for node counts, so every product and sum below stays far inside int. A count outside it (or not
+// an integer) counts as absent, and the job says so in a finding rather than overflowing.
+constexpr long long kMaxCount = 1000000;
+
 int integer(const json& o, const char* key) {
   const auto it = o.find(key);
-  return it != o.end() && it->is_number_integer() ? it->get<int>() : 0;
+  if (it == o.end() || !it->is_number_integer()) return 0;
+  if (it->is_number_unsigned()) return it->get<unsigned long long>() <= kMaxCount ? it->get<int>() : 0;
+  const auto n = it->get<long long>();
+  return n >= 0 && n <= kMaxCount ? static_cast<int>(n) : 0;
+}
+
+// A count the settings give but integer() had to ignore.
+void note_ignored_count(const json& o, const char* key, ToolkitCommand& out) {
+  const auto it = o.find(key);
+  if (it == o.end() || it->is_null() || (it->is_number_integer() && integer(o, key) == it->get<long long>())) return;
+  out.findings.emplace_back("distribution-approximated",
+                            std::string(key) + " " + it->dump(-1, ' ', false, json::error_handler_t::replace) +
+                                " is not a count from 0 to " + std::to_string(kMaxCount) +
+                                "; it is ignored and the job's node count is used.");
 }
 
 std::string join(std::initializer_list<std::string> parts) {
@@ -35,6 +53,7 @@ std::string python(const json& s, const std::string& args) {
 
 // processCount (total processes, Batch AI) -> processCountPerInstance (AML); nodeCount when absent.
 json mpi_like(const char* type, const BaiJob& job, const json& s, ToolkitCommand& out) {
+  note_ignored_count(s, "processCount", out);
   const int total = integer(s, "processCount") > 0 ? integer(s, "processCount") : job.node_count;
   const int per = (total + job.node_count - 1) / job.node_count;
   if (per * job.node_count != total) {
@@ -64,6 +83,8 @@ void tensorflow(const BaiJob& job, const json& s, ToolkitCommand& out) {
     out.command = python(s, str(s, "masterCommandLineArgs"));
     return;
   }
+  note_ignored_count(s, "workerCount", out);
+  note_ignored_count(s, "parameterServerCount", out);
   const int workers = integer(s, "workerCount") > 0 ? integer(s, "workerCount") : job.node_count;
   const int ps = s.contains("parameterServerCount") ? integer(s, "parameterServerCount") : 1;
   out.distribution = {{"distributionType", "TensorFlow"}, {"workerCount", workers}, {"parameterServerCount", ps}};

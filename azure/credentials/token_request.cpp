@@ -1,9 +1,13 @@
 #include "azure/credentials/token_request.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "config/untrusted_json.hpp"
 
 namespace bai2aml::azure::detail {
 
@@ -33,11 +37,23 @@ Result<std::string> read_secret_file(const std::string& path, const std::string&
 }
 
 namespace {
+// Token lifetimes are taken as at most a day (Entra ID issues 1-24 h): a longer figure could only
+// delay the refresh, and an absurd one (1e300, 2^63) would overflow the clock arithmetic.
+constexpr long long kMaxTokenLifetimeSeconds = 24 * 3600;
+
+// Integers beyond +-1e18 (and non-finite doubles) clamp to +-1e18, which every caller treats as out
+// of range: the conversion from double is then always defined.
 std::optional<long long> number_field(const nlohmann::json& j, const char* key) {
+  constexpr long long kLimit = 1000000000000000000LL;
   if (!j.contains(key)) return std::nullopt;
   const auto& v = j[key];
-  if (v.is_number_integer()) return v.get<long long>();
-  if (v.is_number()) return static_cast<long long>(v.get<double>());
+  if (v.is_number_unsigned()) return v.get<unsigned long long>() > static_cast<unsigned long long>(kLimit) ? kLimit : v.get<long long>();
+  if (v.is_number_integer()) return std::clamp(v.get<long long>(), -kLimit, kLimit);
+  if (v.is_number()) {
+    const double d = v.get<double>();
+    if (std::isnan(d)) return std::nullopt;
+    return d >= 1e18 ? kLimit : d <= -1e18 ? -kLimit : static_cast<long long>(d);
+  }
   if (v.is_string()) {
     const auto s = v.get<std::string>();
     if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -70,7 +86,7 @@ Result<AccessToken> parse_token_response(const Result<Response>& result, const s
     e.request_id = response.request_id;
     return e;
   };
-  const auto j = nlohmann::json::parse(response.body, nullptr, false);
+  const auto j = config::parse_untrusted_json(response.body).value;  // null when not JSON
   if (!j.is_object()) return bad("not a JSON object");
   if (!j.contains("access_token") || !j["access_token"].is_string() || j["access_token"].get<std::string>().empty()) {
     return bad("no \"access_token\" string");
@@ -80,13 +96,13 @@ Result<AccessToken> parse_token_response(const Result<Response>& result, const s
   const auto now = std::chrono::steady_clock::now();
   if (const auto expires_in = number_field(j, "expires_in")) {
     if (*expires_in <= 0) return bad("\"expires_in\" is not positive");
-    token.expires_at = now + std::chrono::seconds(*expires_in);
+    token.expires_at = now + std::chrono::seconds(std::min(*expires_in, kMaxTokenLifetimeSeconds));
   } else if (const auto expires_on = number_field(j, "expires_on")) {
     const auto wall_now = std::chrono::duration_cast<std::chrono::seconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
     if (*expires_on <= wall_now) return bad("\"expires_on\" is in the past");
-    token.expires_at = now + std::chrono::seconds(*expires_on - wall_now);
+    token.expires_at = now + std::chrono::seconds(std::min(*expires_on - wall_now, kMaxTokenLifetimeSeconds));
   } else {
     return bad("neither \"expires_in\" nor \"expires_on\" is a number");
   }

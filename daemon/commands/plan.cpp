@@ -142,7 +142,7 @@ int plan(const CommandLine& cl) {
     for (const auto& f : plan.findings)
       doc["diff_findings"].push_back({{"code", f.code}, {"severity", translate::to_string(f.severity)},
                                       {"source_id", f.source_id}, {"message", f.message}, {"remedy", f.remedy}});
-    std::printf("%s\n", doc.dump(2).c_str());
+    std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   std::fputs(translate::render_translation_text(translation).c_str(), stdout);

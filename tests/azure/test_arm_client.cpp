@@ -376,3 +376,33 @@ TEST_CASE("reader: unreadable sources are typed (401, retired, network)") {
   CHECK(read_with(0, "", true).reason == SourceUnavailable::Reason::Network);
   CHECK(read_with(503, "", false).reason == SourceUnavailable::Reason::Network);
 }
+
+// issue 14: a deeply nested answer used to be accepted, and the observer's normalization, the secret
+// scrub and every dump then recursed once per level: a stack overflow, again at every restart.
+TEST_CASE("get and list: an answer nested deeper than 64 levels is an InvalidResponse naming the limit", "[bounds]") {
+  const std::string deep = R"({"id":"x","name":"c","properties":{"tags":)" + std::string(200000, '[') +
+                           std::string(200000, ']') + "}}";
+  Fixture f([&](const Request& r) -> Result<Response> {
+    if (r.url.find("/computes?") != std::string::npos) return reply(200, "{\"value\":[" + deep + "]}");
+    return reply(200, deep);
+  });
+  auto got = f.run<json>([&](auto done) { f.client->get(kId, done); });
+  REQUIRE_FALSE(got.ok());
+  CHECK(got.error().code == errc::kInvalidResponse);
+  CHECK(got.error().message.find("nested deeper than 64 levels") != std::string::npos);
+  const std::string collection = kId.substr(0, kId.rfind('/'));
+  auto listed = f.run<std::vector<json>>([&](auto done) { f.client->list(collection, done); });
+  REQUIRE_FALSE(listed.ok());
+  CHECK(listed.error().message.find("nested deeper than 64 levels") != std::string::npos);
+}
+
+// issue 14, found by arm_response_fuzzer: nlohmann's parse error quotes the bytes it stopped at, so
+// a garbled answer made an error message that was not UTF-8, and the first strict dump of it (the
+// status file, plan --json, the report) threw type_error.316.
+TEST_CASE("get: a malformed body with bytes that are not UTF-8 gives an error message that is", "[bounds]") {
+  Fixture f([](const Request&) -> Result<Response> { return reply(200, "{\"id\": u\xff\xfe\xe2\x82}"); });
+  auto got = f.run<json>([&](auto done) { f.client->get(kId, done); });
+  REQUIRE_FALSE(got.ok());
+  CHECK(got.error().code == errc::kInvalidResponse);
+  CHECK_NOTHROW(json(got.error().to_string()).dump());
+}

@@ -7,6 +7,7 @@
 #include "azure/api_versions.hpp"
 #include "azure/arm_error.hpp"
 #include "azure/http_types.hpp"
+#include "config/untrusted_json.hpp"
 #include "azure/inventory.hpp"
 #include "azure/operation_token.hpp"
 #include "config/batchai_id.hpp"
@@ -184,4 +185,46 @@ TEST_CASE("load_inventory_file dates the snapshot by the file's modification tim
   auto r = load_inventory_file(path, source);
   REQUIRE(r.ok());
   CHECK(std::chrono::system_clock::to_time_t(r.value().fetched_at) == 1546300800);
+}
+
+// issue 14: the 200-byte snippet of a body that is not JSON could cut a UTF-8 character in two (or
+// carry Latin-1), and every strict JSON dump of the message downstream (status, plan --json, report
+// --format json) then threw type_error.316.
+TEST_CASE("error_from_response keeps a non-JSON body's snippet valid UTF-8", "[bounds]") {
+  Response r;
+  r.status = 502;
+  r.body = std::string(199, 'x') + "\xE2\x82\xAC and more";  // the euro sign spans bytes 199..201
+  auto e = error_from_response(r);
+  CHECK_NOTHROW(nlohmann::json(e.message).dump());
+  CHECK(e.message == "HTTP 502: " + std::string(199, 'x') + "?");
+  r.body = "caf\xE9 \xFF\xC0\xAF \xED\xA0\x80 ok \xF0\x9F\x98\x80";  // Latin-1, junk, an overlong, a surrogate, an emoji
+  e = error_from_response(r);
+  CHECK_NOTHROW(nlohmann::json(e.message).dump());
+  CHECK(e.message == "HTTP 502: caf? ??? ??? ok \xF0\x9F\x98\x80");
+}
+
+// issue 14: a deeply nested answer is refused by the depth limit rather than walked recursively.
+TEST_CASE("error_from_response and the depth limit: a deeply nested body is not JSON to bai2aml", "[bounds]") {
+  Response r;
+  r.status = 500;
+  r.body = std::string(100000, '[') + std::string(100000, ']');
+  const auto e = error_from_response(r);
+  CHECK(e.message.rfind("HTTP 500: [[[[", 0) == 0);
+  CHECK(e.message.size() == std::string("HTTP 500: ").size() + 200);
+  CHECK(bai2aml::config::parse_untrusted_json(std::string(64, '[') + std::string(64, ']')).ok());
+  const auto deep = bai2aml::config::parse_untrusted_json("{\"a\":" + std::string(64, '[') + std::string(64, ']') + "}");
+  CHECK(deep.error == "objects and arrays nested deeper than 64 levels");
+  CHECK(deep.value.is_null());
+}
+
+// issue 14, found by emulator_request_fuzzer: nlohmann reports a number beyond double ("1e400") as
+// out_of_range.406, not as a parse_error; the loaders caught only parse_error, so such a body,
+// config or snapshot ended the process (std::terminate).
+TEST_CASE("a number beyond double is a clear parse error, in every loader of untrusted JSON", "[bounds]") {
+  const auto j = bai2aml::config::parse_untrusted_json("{\"nodeCount\": 922337201e3087}");
+  REQUIRE_FALSE(j.ok());
+  CHECK(j.error.find("number overflow") != std::string::npos);
+  const auto inv = parse_inventory(std::string("{\"resources\": [1e400]}"), "snap.json", bai2aml::config::Source{});
+  REQUIRE_FALSE(inv.ok());
+  CHECK(inv.error().message.find("snap.json: not valid JSON") != std::string::npos);
 }

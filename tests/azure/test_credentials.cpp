@@ -7,6 +7,7 @@
 #include "azure/api_versions.hpp"
 #include "azure/arm_pipeline.hpp"
 #include "azure/credentials/credentials.hpp"
+#include "azure/credentials/token_request.hpp"
 #include "tests/azure/fakes.hpp"
 #include "tests/support/support.hpp"
 
@@ -226,5 +227,28 @@ TEST_CASE("environment: picks secret or federated token from azure-identity's va
     CHECK(t.error().message.find("AZURE_TENANT_ID") != std::string::npos);
     CHECK(t.error().message.find("AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE") != std::string::npos);
     CHECK(server.requests.size() == before);
+  }
+}
+
+// issue 14: a huge expires_in (or expires_on) overflowed the clock arithmetic (a double cast to long
+// long, then seconds to nanoseconds); lifetimes are now taken as at most a day.
+TEST_CASE("token lifetimes beyond a day count as a day, whatever number the endpoint sends", "[credentials][bounds]") {
+  for (const std::string& lifetime :
+       {std::string("\"expires_in\": 1e300"), std::string("\"expires_in\": 9223372036854775807"),
+        std::string("\"expires_in\": 18446744073709551615"), std::string("\"expires_in\": \"999999999999999999\""),
+        std::string("\"expires_on\": 9223372036854775807"), std::string("\"expires_on\": 1e300")}) {
+    INFO(lifetime);
+    const auto before = std::chrono::steady_clock::now();
+    const auto t = bai2aml::azure::detail::parse_token_response(
+        reply(200, "{\"access_token\": \"t\", " + lifetime + "}"), "test credential", "https://login.example");
+    REQUIRE(t.ok());
+    CHECK(t.value().expires_at > before + std::chrono::hours(23));
+    CHECK(t.value().expires_at <= std::chrono::steady_clock::now() + std::chrono::hours(24));
+  }
+  for (const char* bad : {"\"expires_in\": -1e300", "\"expires_in\": -9223372036854775807", "\"expires_on\": -1e300"}) {
+    INFO(bad);
+    const auto t = bai2aml::azure::detail::parse_token_response(
+        reply(200, std::string("{\"access_token\": \"t\", ") + bad + "}"), "test credential", "https://login.example");
+    CHECK_FALSE(t.ok());
   }
 }

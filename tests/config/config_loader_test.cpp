@@ -340,3 +340,22 @@ TEST_CASE("mapping entries are validated") {
   CHECK(has_error(r, "mapping.ssh[\"*\"].admin_user_name", "is required"));
   CHECK(has_error(r, "mapping.ssh.c2", "needs public_key_file or password_file"));
 }
+
+// issue 14: every parse of JSON bai2aml did not write bounds its nesting.
+TEST_CASE("a config nested deeper than 64 levels is refused with a clear error", "[bounds]") {
+  std::string text = minimal_config().dump(2);
+  text.insert(text.rfind('}'), ", \"x\": " + std::string(100000, '[') + std::string(100000, ']'));
+  auto r = config::load_config_text(text, {});
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].message == "not valid JSON: objects and arrays nested deeper than 64 levels");
+}
+
+// Found by emulator_request_fuzzer in the shared parser: out_of_range.406 escaped the loader.
+TEST_CASE("a number beyond double in the config is an error, not std::terminate", "[bounds]") {
+  auto cfg = minimal_config().dump();
+  cfg.insert(cfg.rfind('}'), ", \"interval_seconds\": 1e400");
+  auto r = config::load_config_text(cfg, {});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.diagnostics[0].message.find("number overflow") != std::string::npos);
+}

@@ -212,3 +212,18 @@ TEST_CASE("quotas as AML enforces them: a minimum beyond the quota is refused - 
   job["properties"]["resources"]["instanceCount"] = 4;
   CHECK(emu.arm("PUT", q(aml_ws_path() + "/jobs/fits", kAml), job.dump()).status == 201);
 }
+
+// issue 14: the emulator's request parsing bounds nesting like bai2aml's own.
+TEST_CASE("a request body nested deeper than 64 levels or with a number beyond double is InvalidRequestContent") {
+  EmulatorProcess emu(seed_with_aml_workspace(), {"--lro-ms", "0"});
+  const std::string path = q(aml_ws_path() + "/computes/gpu-cluster", kAml);
+  std::string body = aml_compute_body().dump();
+  body.insert(body.rfind('}'), ", \"x\": " + std::string(100000, '[') + std::string(100000, ']'));
+  expect_error(emu.arm("PUT", path, body), 400, "InvalidRequestContent", "nested deeper than 64 levels");
+  // Found by emulator_request_fuzzer: a number beyond double was out_of_range.406, not a parse_error.
+  expect_error(emu.arm("PUT", path, "{\"location\": 1e400}"), 400, "InvalidRequestContent", "number overflow");
+  // Found by arm_response_fuzzer in the shared parser: the parse error quoted bytes that are not UTF-8,
+  // and the emulator's own JSON error answer could not be written.
+  expect_error(emu.arm("PUT", path, "{\"location\": u\xff\xfe}"), 400, "InvalidRequestContent", "not valid JSON");
+  CHECK(emu.arm("PUT", path, aml_compute_body().dump()).status / 100 == 2);  // the emulator lives on
+}

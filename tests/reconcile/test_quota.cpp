@@ -205,3 +205,28 @@ TEST_CASE("hold_for_quota blocks the held compute creations and adds the finding
   }
   CHECK(finding(QuotaCheck{{}, {}, plan.findings}, "quota-insufficient"));
 }
+
+// issue 14: figures like 1e300 were converted from double to long long (undefined) and multiplied
+// (maxNodeCount x vCPUs) without bounds; they are now clamped to -1..1e7 before any arithmetic.
+TEST_CASE("quota: absurd figures are clamped - never overflow") {
+  json sizes = vm_sizes();
+  sizes["value"].push_back({{"name", "Standard_Huge"}, {"family", "standardNCFamily"}, {"vCPUs", 1e300}});
+  sizes["value"].push_back({{"name", "Standard_Wrap"}, {"family", "standardNCFamily"}, {"vCPUs", 18446744073709551615ULL}});
+  json usages = spec_usages();
+  for (auto& u : usages["value"]) {
+    if (u["name"]["value"].get<std::string>().find("NC Family Cluster Dedicated") != std::string::npos) {
+      u["limit"] = 9.9e307;
+      u["currentValue"] = -9223372036854775807LL;
+    }
+  }
+  json existing_body = desired_compute_body();
+  existing_body["properties"]["properties"]["vmSize"] = "Standard_Huge";
+  existing_body["properties"]["properties"]["scaleSettings"]["maxNodeCount"] = 9223372036854775807LL;
+  existing_body["properties"]["properties"]["currentNodeCount"] = 1e300;
+  const auto q = check_quota({compute("huge", "Standard_Huge", 1000000), compute("wrap", "Standard_Wrap", 1000000)},
+                             sizes, usages, {existing_body});
+  // 1e6 nodes x 1e7 vCPUs is beyond the regional dedicated quota (24): both held, with the figures.
+  CHECK(q.held.size() == 2);
+  REQUIRE(finding(q, "quota-insufficient"));
+  CHECK(finding(q, "quota-insufficient")->message.find("needs 10000000000000 cores") != std::string::npos);
+}

@@ -124,3 +124,21 @@ TEST_CASE("toolkit settings that name nothing to run give job-toolkit-missing", 
     CHECK(c.findings[0].first == "job-toolkit-missing");
   }
 }
+
+// issue 14: processCount near INT_MAX overflowed (total + nodes - 1) into a negative per-node count.
+TEST_CASE("process counts outside 0..1000000 are ignored with a finding, never overflow", "[toolkit][bounds]") {
+  for (const json& bad : {json(2147483647), json(-5), json(9223372036854775807LL), json(18446744073709551615ULL),
+                          json(1000001), json("8"), json(2.5)}) {
+    INFO(bad.dump());
+    const ToolkitCommand c = synthesize_command(make("mpi", {{"commandLine", "./a.out"}, {"processCount", bad}}, 2));
+    CHECK(c.distribution == json{{"distributionType", "Mpi"}, {"processCountPerInstance", 1}});
+    REQUIRE(c.findings.size() == 1);
+    CHECK(c.findings[0].first == "distribution-approximated");
+    CHECK(c.findings[0].second.find("processCount") != std::string::npos);
+  }
+  const ToolkitCommand tf = synthesize_command(
+      make("tensorflow", {{"pythonScriptFilePath", "tf.py"}, {"workerCount", 4294967296LL}, {"parameterServerCount", -1}}, 3));
+  CHECK(tf.distribution["workerCount"] == 3);
+  CHECK(tf.distribution["parameterServerCount"] == 0);
+  CHECK(tf.findings.size() == 3);  // two ignored counts, then the roles finding
+}
