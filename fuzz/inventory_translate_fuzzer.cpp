@@ -3,6 +3,7 @@
 // store scrubs it. Any exception escaping, or output that is not valid JSON, is a bug.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -22,8 +23,12 @@ const bai2aml::config::Config& example_config() {
     ss << in.rdbuf();
     bai2aml::config::LoadOptions options;
     options.check_files = false;
+    options.credentials_directory = "/nonexistent/credentials";
     auto r = bai2aml::config::load_config_text(ss.str(), options);
-    if (!r.config) __builtin_trap();
+    if (!r.config) {
+      for (const auto& d : r.diagnostics) std::fprintf(stderr, "example config: %s: %s\n", d.path.c_str(), d.message.c_str());
+      __builtin_trap();
+    }
     auto c = *r.config;
     c.source.subscription_id.clear();  // keep every subscription and group the input names
     c.source.resource_groups.clear();

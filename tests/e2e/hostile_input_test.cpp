@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "state/store.hpp"
+#include "translate/findings.hpp"
 #include "tests/e2e/e2e_fixture.hpp"
 
 using namespace bai2aml::testing;
