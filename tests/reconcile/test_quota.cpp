@@ -219,14 +219,16 @@ TEST_CASE("quota: absurd figures are clamped - never overflow") {
       u["currentValue"] = -9223372036854775807LL;
     }
   }
-  json existing_body = desired_compute_body();
-  existing_body["properties"]["properties"]["vmSize"] = "Standard_Huge";
-  existing_body["properties"]["properties"]["scaleSettings"]["maxNodeCount"] = 9223372036854775807LL;
-  existing_body["properties"]["properties"]["currentNodeCount"] = 1e300;
+  auto existing = compute("existing", "Standard_Huge", 1);
+  existing.body["properties"]["properties"]["scaleSettings"]["maxNodeCount"] = 9223372036854775807LL;
+  existing.body["properties"]["properties"]["currentNodeCount"] = 1e300;
   const auto q = check_quota({compute("huge", "Standard_Huge", 1000000), compute("wrap", "Standard_Wrap", 1000000)},
-                             sizes, usages, {existing_body});
-  // 1e6 nodes x 1e7 vCPUs is beyond the regional dedicated quota (24): both held, with the figures.
+                             sizes, usages, {existing});
+  // One node of 1e7 vCPUs (the clamp) is beyond the regional dedicated quota (24): both held, with the figures.
   CHECK(q.held.size() == 2);
   REQUIRE(finding(q, "quota-insufficient"));
-  CHECK(finding(q, "quota-insufficient")->message.find("needs 10000000000000 cores") != std::string::npos);
+  CHECK(finding(q, "quota-insufficient")->message.find("maps to 10000000 vCPUs") != std::string::npos);
+  REQUIRE(finding(q, "quota-max-exceeded"));
+  CHECK(finding(q, "quota-max-exceeded")->message.find("= 10000000 x 10000000 = 100000000000000 vCPUs") !=
+        std::string::npos);
 }
