@@ -338,27 +338,48 @@ std::string findings_section(const ReportData& d) {
       if (list.empty()) order.push_back(k);
       list.push_back(r.entry);
     }
-    for (const auto& k : order) {
-      const auto& list = by_message[k];
-      s += "<p>" + html_text(k.first);
-      if (!k.second.empty()) s += " <em>Remedy: " + html_text(k.second) + "</em>";
-      s += "</p>";
-      for (std::size_t page = 0; page < list.size(); page += kReportHtmlPageRows) {
-        const std::size_t end = std::min(list.size(), page + kReportHtmlPageRows);
+    // Bounded per group: the first kReportHtmlGroupMessages distinct messages with their resources,
+    // then the other resources by name only, at most kReportHtmlGroupLinks links in all; each row of
+    // the resources section still counts its findings. A group of 10,000 unique messages (each
+    // naming its own resource) otherwise costs megabytes and is read by nobody.
+    std::size_t links = 0, shown_messages = 0;
+    std::vector<std::size_t> rest;  // resources under the messages not shown
+    const auto link_list = [&](const std::vector<std::size_t>& list) {
+      std::string out;
+      const std::size_t n = std::min(list.size(), kReportHtmlGroupLinks - std::min(links, kReportHtmlGroupLinks));
+      for (std::size_t page = 0; page < n; page += kReportHtmlPageRows) {
+        const std::size_t end = std::min(n, page + kReportHtmlPageRows);
         const bool paged = list.size() > kReportHtmlPageRows;
         if (paged)
-          s += "<details><summary>" + std::to_string(page + 1) + "&#8211;" + std::to_string(end) + " of " +
-               std::to_string(list.size()) + "</summary>";
-        s += "<p class=on>";
-        for (std::size_t i = page; i < end; ++i) {
-          const auto& e = d.entries[list[i]];
-          s += std::string(i == page ? "" : ", ") + "<a href=#r" + std::to_string(list[i]) + ">" +
-               html_escape(short_source_name(e)) + "</a>";
-        }
-        s += "</p>";
-        if (paged) s += "</details>";
+          out += "<details><summary>" + std::to_string(page + 1) + "&#8211;" + std::to_string(end) + " of " +
+                 std::to_string(list.size()) + "</summary>";
+        out += "<p class=on>";
+        for (std::size_t i = page; i < end; ++i)
+          out += std::string(i == page ? "" : ", ") + "<a href=#r" + std::to_string(list[i]) + ">" +
+                 html_escape(short_source_name(d.entries[list[i]])) + "</a>";
+        out += "</p>";
+        if (paged) out += "</details>";
       }
+      links += n;
+      if (n < list.size())
+        out += "<p class=on>and " + std::to_string(list.size() - n) +
+               " more (each resource's row in Resources counts its findings)</p>";
+      return out;
+    };
+    for (const auto& k : order) {
+      const auto& list = by_message[k];
+      if (shown_messages == kReportHtmlGroupMessages) {
+        rest.insert(rest.end(), list.begin(), list.end());
+        continue;
+      }
+      ++shown_messages;
+      s += "<p>" + html_text(k.first);
+      if (!k.second.empty()) s += " <em>Remedy: " + html_text(k.second) + "</em>";
+      s += "</p>" + link_list(list);
     }
+    if (!rest.empty())
+      s += "<p>" + std::to_string(order.size() - shown_messages) + " other messages of this code, on these " +
+           std::to_string(rest.size()) + " resources:</p>" + link_list(rest);
     s += "</details>";
   }
   if (groups.empty()) s += "<p>None.</p>";

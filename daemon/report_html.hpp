@@ -18,5 +18,9 @@ std::string report_to_html(const ReportData& data);
 
 // Rows per page of a workspace's table and of a finding group's resource list.
 inline constexpr std::size_t kReportHtmlPageRows = 200;
+// A finding group shows this many distinct messages with their resources, then the other resources
+// by name only; at most kReportHtmlGroupLinks resources are linked per group (the rest are counted).
+inline constexpr std::size_t kReportHtmlGroupMessages = 20;
+inline constexpr std::size_t kReportHtmlGroupLinks = 1000;
 
 }  // namespace bai2aml::daemon

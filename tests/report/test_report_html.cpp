@@ -168,7 +168,7 @@ TEST_CASE("report html: progress chart, workspace bars and cutoff") {
   CHECK(html.find("<u>c1</u> <i>compute</i>") != std::string::npos);
 }
 
-TEST_CASE("report html: a large estate stays under 350 bytes a resource, paged") {
+TEST_CASE("report html: a large estate stays under 330 bytes a resource, paged, findings bounded per group") {
   auto d = base();
   const std::string prologue = "set -e\nexport AZ_BATCHAI_JOB_NAME=\"$AZUREML_RUN_ID\"\nexport AZ_BATCHAI_NUM_GPUS=1\n"
                                "export AZ_BATCHAI_TASK_INDEX=\"${AZUREML_NODE_RANK:-0}\"\n";
@@ -181,6 +181,10 @@ TEST_CASE("report html: a large estate stays under 350 bytes a resource, paged")
       if (j % 3 == 0)
         e.findings.push_back({"job-environment-default", Severity::Info, e.source_id,
                               "No container image: the job runs in the default curated environment", "set an image"});
+      // As in a real estate: one message per resource, naming it by its full id.
+      e.findings.push_back({"job-secrets-dropped", Severity::Warning, e.source_id,
+                            "Job " + e.source_id + " has secret environment variables that were not carried over",
+                            "put them in a key vault"});
       d.entries.push_back(std::move(e));
     }
   }
@@ -188,7 +192,12 @@ TEST_CASE("report html: a large estate stays under 350 bytes a resource, paged")
   REQUIRE(d.entries.size() == 10000);
   const auto html = report_to_html(d);
   INFO("size " << html.size());
-  CHECK(html.size() < 10000u * 350);  // most of it is each job's command and ARM request id
+  // Most of it is each job's command and ARM request id; the 9,000 unique finding messages are
+  // bounded per group (20 shown, 1,000 resources linked, the rest counted).
+  CHECK(html.size() < 10000u * 330);
+  CHECK(count(html, "has secret environment variables") == kReportHtmlGroupMessages);
+  CHECK(html.find("8980 other messages of this code, on these 8980 resources:") != std::string::npos);
+  CHECK(html.find("and 8000 more (each resource") != std::string::npos);
   CHECK(count(html, "<tr id=r") == 10000);
   CHECK(count(html, "<details><summary>Resources ") == 10 * 5);  // 1000 per workspace, pages of 200, closed
   CHECK(count(html, "id=\"prologue\"") == 1);
