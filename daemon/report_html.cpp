@@ -84,7 +84,7 @@ svg.bar{width:100%;height:18px;display:block;background:#eaeef2;border-radius:3p
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f0f3f6;font-weight:600}table.ws td:first-child{width:22%}table.ws td.n{width:30%;font-size:12px;color:#57606a}
 td>b,td>u{cursor:copy;border-bottom:1px dotted #8c959f;font-weight:normal;text-decoration:none}.copied{background:#dafbe1}
-table.res i:not(.s){font-style:normal;color:#57606a;font-size:12px}pre.p::before{content:"\2026prologue\2026\A";color:#8c959f}
+table.res i:not(.s){font-style:normal;color:#57606a;font-size:12px}pre.p::before{content:"\2026prologue (bai2aml plan shows it)\2026\A";color:#8c959f}
 i.s{font-style:normal;padding:0 6px;border-radius:8px;color:#fff;font-size:12px;white-space:nowrap}i.s.st-pending{color:#1b1f23}
 .k{color:#57606a;font-size:12px}.w{font-size:12px;color:#57606a;white-space:nowrap}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre.cmd{margin:4px 0 0;white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:4px}
@@ -398,6 +398,9 @@ std::string write_cell(const ReportCounterpart& c) {
   return w;
 }
 
+// Where translate/job_prologue's runtime prologue ends and the job's own command starts.
+constexpr const char* kJobCommandMarker = "# the job's command, as Batch AI ran it\n";
+
 std::string entry_rows(const ReportData& d, const ReportEntry& e, const std::string& bp, const std::string& ap,
                        const std::string& prologue) {
   const std::size_t index = static_cast<std::size_t>(&e - d.entries.data());
@@ -420,7 +423,11 @@ std::string entry_rows(const ReportData& d, const ReportEntry& e, const std::str
     const std::string aml_name = last_segment(c.id);
     r += "<td>" + name_element("u", rel(c.id, ap), derived_aml_rel(c.kind, aml_name), aml_name) + " <i>" +
          html_escape(c.kind) + "</i>";
-    if (!c.command.empty()) {
+    if (const auto own = c.command.find(kJobCommandMarker); own != std::string::npos) {
+      // The runtime prologue (translate/job_prologue) is kilobytes of generated shell per job and
+      // `bai2aml plan` prints it whole: the page shows the job's own command after it.
+      r += "<pre class=\"cmd p\">" + html_text(c.command.substr(own + std::string_view(kJobCommandMarker).size())) + "</pre>";
+    } else if (!c.command.empty()) {
       const bool shared = !prologue.empty() && c.command.compare(0, prologue.size(), prologue) == 0;
       r += std::string(shared ? "<pre class=\"cmd p\">" : "<pre class=cmd>") +
            html_text(shared ? c.command.substr(prologue.size()) : c.command) + "</pre>";
