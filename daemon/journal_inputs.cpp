@@ -42,14 +42,17 @@ void add_recoveries(state::Store& store, reconcile::DiffInputs& inputs) {
 
 }  // namespace
 
-void add_journal_inputs(state::Store& store, reconcile::DiffInputs& inputs) {
-  for (const auto& rec : store.desired()) {
-    for (const auto& op : store.operations_for(rec.resource.id)) {
-      if (op.state != "succeeded" || op.body_hash.empty()) continue;
-      inputs.last_applied_hash[reconcile::id_key(op.resource_id)] = op.body_hash;
-      if (rec.resource.kind == translate::Kind::Job && op.method == "PUT")
-        inputs.submitted_jobs.insert(reconcile::id_key(op.resource_id));
-    }
+void add_journal_inputs(state::Store& store, const std::vector<translate::DesiredResource>& desired,
+                        reconcile::DiffInputs& inputs) {
+  std::map<std::string, bool> is_job;  // id key -> desired as a job
+  for (const auto& d : desired) is_job[reconcile::id_key(d.id)] = d.kind == translate::Kind::Job;
+  for (const auto& op : store.operations_in_state("succeeded")) {  // oldest first: the last one wins
+    if (op.body_hash.empty()) continue;
+    const std::string key = reconcile::id_key(op.resource_id);
+    const auto it = is_job.find(key);
+    if (it == is_job.end()) continue;
+    inputs.last_applied_hash[key] = op.body_hash;
+    if (it->second && op.method == "PUT") inputs.submitted_jobs.insert(key);
   }
   add_recoveries(store, inputs);
   for (const auto& source : store.submitted_job_sources()) inputs.submitted_sources.insert(reconcile::id_key(source));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "reconcile/diff.hpp"
 #include "reconcile/identity.hpp"
@@ -17,10 +18,11 @@ class Store;
 
 namespace bai2aml::daemon {
 
-// Fills inputs.last_applied_hash and inputs.submitted_jobs from the journal's succeeded writes,
-// inputs.submitted_sources (the Batch AI ids of submitted jobs) and inputs.recoveries from its
-// recover-delete rows.
-void add_journal_inputs(state::Store& store, reconcile::DiffInputs& inputs);
+// Fills inputs.last_applied_hash and inputs.submitted_jobs of the desired resources from the
+// journal's succeeded writes, read in one query (not one per resource), inputs.submitted_sources
+// (the Batch AI ids of submitted jobs) and inputs.recoveries from its recover-delete rows.
+void add_journal_inputs(state::Store& store, const std::vector<translate::DesiredResource>& desired,
+                        reconcile::DiffInputs& inputs);
 
 // The wait before recovery number n+1 of a compute whose provisioning ended Failed, after n began:
 // 2 s, 4 s, 8 s, 16 s (the first recovery starts at once; DiffInputs::max_recovery_attempts

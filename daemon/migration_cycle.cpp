@@ -24,6 +24,7 @@
 #include "reconcile/source_retirement.hpp"
 #include "state/content_hash.hpp"
 #include "state/store.hpp"
+#include "translate/secret_scrub.hpp"
 #include "translate/translate.hpp"
 
 namespace bai2aml::daemon {
@@ -31,6 +32,21 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+
+// The inventory as the store keeps it (secrets stripped, one resource per id, in id order without
+// regard to case), so that translating this pass's read in memory equals translating the stored rows.
+std::vector<nlohmann::json> stored_form(std::vector<nlohmann::json> resources) {
+  std::map<std::string, nlohmann::json> by_id;
+  for (auto& r : resources) {
+    std::string key = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    by_id[key] = translate::scrub_secrets(r);
+  }
+  std::vector<nlohmann::json> out;
+  out.reserve(by_id.size());
+  for (auto& entry : by_id) out.push_back(std::move(entry.second));
+  return out;
+}
 
 bool same_azure(const config::Azure& a, const config::Azure& b) {
   return a.arm_endpoint == b.arm_endpoint && a.authority == b.authority && a.allow_insecure_loopback == b.allow_insecure_loopback &&
@@ -125,7 +141,8 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
         auto guarded = guard_read(store, std::move(r.value().resources), Clock::now() >= self->cfg_->cutoff,
                                   self->cfg_->source.subscription_id);
         store.transaction([&] {
-          store.replace_inventory(guarded.inventory, r.value().fetched_at);
+          self->inventory_ = stored_form(std::move(guarded.inventory));
+          store.replace_inventory(self->inventory_, r.value().fetched_at);
           store.replace_vanished_sources(guarded.ledger);
           store.set_source_status({from_file ? "snapshot" : "live", format_rfc3339(r.value().fetched_at), std::nullopt});
         });
@@ -154,8 +171,11 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   // 2. Translate the stored inventory into the desired AML state (pure), and record it.
   void translate_desired() {
     stage(PassStage::Translating);
-    std::vector<nlohmann::json> inventory;
-    for (auto& item : store_.inventory()) inventory.push_back(std::move(item.body));
+    // This pass's read, as stored; the stored snapshot only when the source could not be read.
+    std::vector<nlohmann::json> inventory = std::move(inventory_);
+    inventory_.clear();
+    if (inventory.empty())
+      for (auto& item : store_.inventory()) inventory.push_back(std::move(item.body));
     if (inventory.empty() && !store_.source_status().fetched_at)
       return finish(Phase::Degraded, "no Batch AI inventory has ever been read: " + source_error_.value_or("empty source"));
     const auto problems = translate::validate_mapping(inventory, *cfg_);
@@ -237,7 +257,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     inputs.policy = cfg_->policy;
     inputs.scope = reconcile::source_scope(cfg_->source);
     for (const auto& id : reconcile::computes_with_active_jobs(observed_)) inputs.computes_with_active_jobs.insert(id);
-    add_journal_inputs(store_, inputs);
+    add_journal_inputs(store_, translation_.resources, inputs);
     // Desired jobs AML lists, tagged as ours, that the journal does not know as submitted: a PUT
     // whose answer was lost.
     std::map<std::string, std::string> desired_jobs;  // AML id key -> Batch AI id key
@@ -441,6 +461,8 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     std::optional<std::chrono::milliseconds> wake;
     auto want_wake = [&](std::chrono::milliseconds d) { wake = wake ? std::min(*wake, d) : d; };
     store_.transaction([&] {
+      std::vector<state::ResourceStatus> statuses;
+      statuses.reserve(translation_.resources.size());
       for (const auto& d : translation_.resources) {
         const auto key = reconcile::id_key(d.id);
         state::ResourceStatus st;
@@ -500,8 +522,9 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
           want_wake(2s);
         }
         st.last_transition_at = format_rfc3339(now);
-        store_.put_status(st);
+        statuses.push_back(std::move(st));
       }
+      store_.put_statuses(statuses);
       for (const auto& a : plan_.actions) {
         if (a.kind != reconcile::ActionKind::Retire) continue;
         auto item = item_of.find(reconcile::id_key(a.id));
@@ -589,6 +612,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   Steady::time_point t0_{};
   std::int64_t writes_before_ = 0;
   std::optional<std::string> source_error_;
+  std::vector<nlohmann::json> inventory_;  // this pass's read, in stored form (empty when unreadable)
   translate::Translation translation_;
   std::vector<nlohmann::json> inventory_;      // this pass's stored inventory, as translated
   translate::NameHints hints_;                 // the names AML holds, as this pass's translation used them

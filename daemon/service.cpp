@@ -180,6 +180,12 @@ class Service {
       if (ec) return;
       if (sig == SIGHUP) {
         reload();
+      } else if (stopping_) {
+        // A second SIGTERM/SIGINT cuts the drain short: what is in flight stays journalled and
+        // resumes at the next start, as after a drain that ran out of time.
+        spdlog::warn("{} received again: stopping now; in-flight operations resume at the next start",
+                     sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        finish_shutdown();
       } else {
         spdlog::info("{} received: finishing in-flight operations (at most {} s)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
                      options_.drain_deadline.count());

@@ -63,9 +63,8 @@ std::optional<Short> overflow(const QuotaTable& quotas, const CoreUsage& u, cons
 
 CoreUsage core_usage(const ResourceStore::Tx& tx, const std::string& subscription, const std::string& location) {
   CoreUsage u;
-  for (const json* r : tx.with_prefix("/subscriptions/" + to_lower(subscription) + "/")) {
-    const ResourceKind* k = kind_of_id((*r)["id"].get<std::string>());
-    if (!k || k->id != KindId::AmlCompute || normalize_location(string_or(*r, "location", "")) != location) continue;
+  // The store's index of the region's computes: no scan of the whole store per compute PUT.
+  for (const json* r : tx.computes_in_region(subscription, location)) {
     const json& p = aml_properties(*r);
     const VmSize* size = find_vm_size(string_or(p, "vmSize", ""));
     if (!size) continue;

@@ -87,37 +87,45 @@ Response list_collection(Context& ctx, const Request& req, const ArmPath& p, con
     return arm_error(405, "MethodNotAllowed", "The collection does not support the HTTP method '" + req.method + "'.");
   if (kind.types.size() > 1 && p.resource_group.empty())
     return arm_error(404, "NotFound", "No ARM collection at '" + req.path + "'.");
+  // $skipToken: "<offset>:<key of the last item served>". The key makes each page O(log n + page) at
+  // any collection size; the offset alone (tokens of older emulators) still works.
   size_t skip = 0;
+  std::string after;
   if (const std::string* token = req.query_param("$skipToken")) {
     try {
-      skip = std::stoul(*token);
+      size_t used = 0;
+      skip = std::stoul(*token, &used);
+      if (used < token->size() && (*token)[used] == ':') after = token->substr(used + 1);
     } catch (const std::exception&) {
       return arm_error(400, "InvalidSkipToken", "The $skipToken '" + *token + "' is not one this service issued.");
     }
   }
   const size_t page = static_cast<size_t>(ctx.options.page_size);
   std::vector<json> items;
-  size_t total = 0;
+  std::string last_key;
+  bool more = false;
   std::optional<Response> parent_error;
   ctx.store.read([&](const Tx& tx) {
-    std::vector<const json*> all;
+    std::string collection;
     if (kind.types.size() == 1) {
-      all = tx.top_level(p.scope(), provider_namespace(kind.provider), kind.types[0]);
+      collection = ResourceStore::top_level_key(p.scope(), provider_namespace(kind.provider), kind.types[0]);
     } else {
       parent_error = missing_parent(tx, p, kind);
       if (parent_error) return 0;
-      all = tx.children(p.parent_id(kind), kind.types.back());
+      collection = ResourceStore::children_key(p.parent_id(kind), kind.types.back());
     }
-    total = all.size();
-    for (size_t i = skip; i < all.size() && items.size() < page; ++i) items.push_back(*all[i]);
+    auto result = tx.page(collection, after, skip, page);
+    for (const json* r : result.items) items.push_back(*r);
+    last_key = result.last_key;
+    more = result.more;
     return 0;
   });
   if (parent_error) return *parent_error;
   json body = {{"value", json::array()}};
   for (auto& r : items) body["value"].push_back(redact_secrets(kind.id, std::move(r)));
-  if (skip + page < total)
+  if (more)
     body["nextLink"] = req.base_url + url_encode(req.path) + "?api-version=" + api_version(kind.provider) +
-                       "&$skipToken=" + std::to_string(skip + page);
+                       "&$skipToken=" + std::to_string(skip + items.size()) + url_encode(":" + last_key);
   return json_response(200, body.dump());
 }
 
@@ -125,17 +133,11 @@ Response list_collection(Context& ctx, const Request& req, const ArmPath& p, con
 
 std::optional<Response> compute_name_taken(const Tx& tx, const std::string& key, const std::string& name,
                                            const std::string& location) {
-  const std::string suffix = "/computes/" + to_lower(name);
-  for (const json* r : tx.with_prefix("/subscriptions/")) {
-    const std::string other = id_key((*r)["id"].get<std::string>());
-    if (other == key || other.size() < suffix.size() ||
-        other.compare(other.size() - suffix.size(), suffix.size(), suffix) != 0)
-      continue;
-    if (kind_of_id(other) && kind_of_id(other)->id == KindId::AmlCompute &&
-        normalize_location(string_or(*r, "location", "")) == location)
-      return arm_error(409, "Conflict",
-                       "Compute name '" + name + "' is already in use in region '" + location + "' by " +
-                           (*r)["id"].get<std::string>() + "; compute names are unique per region.");
+  for (const json* r : tx.computes_named(location, name)) {
+    if (id_key((*r)["id"].get<std::string>()) == key) continue;
+    return arm_error(409, "Conflict",
+                     "Compute name '" + name + "' is already in use in region '" + location + "' by " +
+                         (*r)["id"].get<std::string>() + "; compute names are unique per region.");
   }
   return std::nullopt;
 }

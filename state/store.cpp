@@ -54,6 +54,24 @@ std::string lower_ascii(std::string s) {
 // Secrets never reach the database, even when a snapshot file or a response carried them.
 json scrub_for_storage(const json& resource) { return translate::scrub_secrets(resource); }
 
+// What COLLATE NOCASE compares: ARM ids are case-insensitive (ASCII).
+std::string nocase_key(std::string id) {
+  std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return id;
+}
+
+// The index of the last occurrence of each id (a later duplicate wins, as INSERT OR REPLACE had it),
+// in input order.
+template <class IdOf>
+std::vector<std::size_t> last_of_each_id(std::size_t n, IdOf id_of) {
+  std::map<std::string, std::size_t> last;
+  for (std::size_t i = 0; i < n; ++i) last[nocase_key(id_of(i))] = i;
+  std::vector<std::size_t> out;
+  for (const auto& entry : last) out.push_back(entry.second);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace
 
 std::unique_ptr<Store> Store::open(const std::string& path, Options options) {
@@ -96,17 +114,37 @@ int Store::schema_version() {
 
 // ---- inventory -------------------------------------------------------------------------------
 
+// Only what changed is written: the rows of a pass that read the same inventory stay as they are
+// (with the fetched_at of when their content was first read), so a no-op pass writes nothing here.
 void Store::replace_inventory(const std::vector<json>& resources, std::chrono::system_clock::time_point fetched_at) {
   const std::string at = config::format_rfc3339(fetched_at);
+  for (const auto& r : resources)
+    if (!r.is_object() || !r.contains("id") || !r["id"].is_string())
+      throw StoreError("inventory resource without a string \"id\": " + r.dump().substr(0, 200));
   transaction([&] {
-    db_->exec("DELETE FROM inventory");
-    auto ins = db_->prepare("INSERT OR REPLACE INTO inventory (id, kind, body, fetched_at) VALUES (?, ?, ?, ?)");
-    for (const auto& r : resources) {
-      if (!r.is_object() || !r.contains("id") || !r["id"].is_string())
-        throw StoreError("inventory resource without a string \"id\": " + r.dump().substr(0, 200));
-      const std::string id = r["id"].get<std::string>();
-      ins.bind(1, id).bind(2, batchai_kind(id)).bind(3, scrub_for_storage(r).dump()).bind(4, at).run();
-      ins.reset();
+    std::map<std::string, std::pair<std::string, std::string>> previous;  // nocase id -> (id, body_hash)
+    {
+      auto st = db_->prepare("SELECT id, body_hash FROM inventory");
+      while (st.step()) previous[nocase_key(st.text(0))] = {st.text(0), st.text(1)};
+    }
+    auto upsert = db_->prepare("INSERT INTO inventory (id, kind, body, body_hash, fetched_at) VALUES (?, ?, ?, ?, ?) "
+                               "ON CONFLICT (id) DO UPDATE SET id = excluded.id, kind = excluded.kind, body = excluded.body, "
+                               "body_hash = excluded.body_hash, fetched_at = excluded.fetched_at");
+    for (std::size_t i : last_of_each_id(resources.size(), [&](std::size_t k) { return resources[k]["id"].get<std::string>(); })) {
+      const std::string id = resources[i]["id"].get<std::string>();
+      const std::string body = scrub_for_storage(resources[i]).dump();
+      const std::string hash = sha256_hex(body);
+      auto prev = previous.find(nocase_key(id));
+      const bool unchanged = prev != previous.end() && prev->second.first == id && prev->second.second == hash;
+      if (prev != previous.end()) previous.erase(prev);
+      if (unchanged) continue;
+      upsert.bind(1, id).bind(2, batchai_kind(id)).bind(3, body).bind(4, hash).bind(5, at).run();
+      upsert.reset();
+    }
+    auto del = db_->prepare("DELETE FROM inventory WHERE id = ?");
+    for (const auto& gone : previous) {
+      del.bind(1, gone.second.first).run();
+      del.reset();
     }
   });
 }
@@ -139,25 +177,40 @@ void Store::set_source_status(const SourceStatus& s) {
 void Store::replace_desired(const std::vector<translate::DesiredResource>& resources) {
   const std::string at = now();
   transaction([&] {
-    // Keep updated_at for unchanged specs: it says when the desire last changed, not when it was recomputed.
-    std::map<std::string, std::pair<std::string, std::string>> previous;  // lower id -> (hash, updated_at)
+    // Unchanged rows are not rewritten; updated_at says when the desire last changed, not when it was recomputed.
+    struct Row {
+      std::string id, kind, source_id, spec_hash, depends_on;
+    };
+    std::map<std::string, Row> previous;  // nocase id -> row
     {
-      auto st = db_->prepare("SELECT lower(id), spec_hash, updated_at FROM desired");
-      while (st.step()) previous[st.text(0)] = {st.text(1), st.text(2)};
+      auto st = db_->prepare("SELECT id, kind, source_id, spec_hash, depends_on FROM desired");
+      while (st.step()) previous[nocase_key(st.text(0))] = {st.text(0), st.text(1), st.text(2), st.text(3), st.text(4)};
     }
-    db_->exec("DELETE FROM desired");
-    auto ins = db_->prepare("INSERT INTO desired (id, kind, source_id, spec, spec_hash, depends_on, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& r : resources) {
-      const std::string hash = json_hash(r.body);
-      std::string lower_id = r.id;
-      std::transform(lower_id.begin(), lower_id.end(), lower_id.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      auto prev = previous.find(lower_id);
-      const std::string updated = prev != previous.end() && prev->second.first == hash ? prev->second.second : at;
-      ins.bind(1, r.id).bind(2, translate::to_string(r.kind)).bind(3, r.source_id).bind(4, r.body.dump())
-          .bind(5, hash).bind(6, json(r.depends_on).dump()).bind(7, updated).run();
-      ins.reset();
+    auto upsert = db_->prepare("INSERT INTO desired (id, kind, source_id, spec, spec_hash, depends_on, updated_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET id = excluded.id, "
+                               "kind = excluded.kind, source_id = excluded.source_id, spec = excluded.spec, "
+                               "spec_hash = excluded.spec_hash, depends_on = excluded.depends_on, "
+                               "updated_at = CASE WHEN desired.spec_hash = excluded.spec_hash THEN desired.updated_at "
+                               "ELSE excluded.updated_at END");
+    for (std::size_t i : last_of_each_id(resources.size(), [&](std::size_t k) { return resources[k].id; })) {
+      const auto& r = resources[i];
+      const std::string spec = r.body.dump();
+      const std::string hash = sha256_hex(spec);
+      const std::string kind = translate::to_string(r.kind);
+      const std::string depends_on = json(r.depends_on).dump();
+      auto prev = previous.find(nocase_key(r.id));
+      const bool unchanged = prev != previous.end() && prev->second.id == r.id && prev->second.kind == kind &&
+                             prev->second.source_id == r.source_id && prev->second.spec_hash == hash &&
+                             prev->second.depends_on == depends_on;
+      if (prev != previous.end()) previous.erase(prev);
+      if (unchanged) continue;
+      upsert.bind(1, r.id).bind(2, kind).bind(3, r.source_id).bind(4, spec).bind(5, hash).bind(6, depends_on).bind(7, at).run();
+      upsert.reset();
+    }
+    auto del = db_->prepare("DELETE FROM desired WHERE id = ?");
+    for (const auto& gone : previous) {
+      del.bind(1, gone.second.id).run();
+      del.reset();
     }
   });
 }
@@ -180,16 +233,43 @@ std::vector<DesiredRecord> Store::desired() {
   return out;
 }
 
+// Only what changed is written; observed_at of an unchanged row stays when that content was first seen.
 void Store::replace_observed(const std::vector<ObservedRecord>& resources) {
   const std::string at = now();
   transaction([&] {
-    db_->exec("DELETE FROM observed");
-    auto ins = db_->prepare("INSERT OR REPLACE INTO observed (id, kind, body, provisioning_state, owned, observed_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?)");
-    for (const auto& r : resources) {
-      ins.bind(1, r.id).bind(2, r.kind).bind(3, scrub_for_storage(r.body).dump()).bind(4, r.provisioning_state)
-          .bind(5, r.owned ? 1 : 0).bind(6, r.observed_at.empty() ? at : r.observed_at).run();
-      ins.reset();
+    struct Row {
+      std::string id, kind, body_hash, provisioning_state;
+      bool owned = false;
+    };
+    std::map<std::string, Row> previous;  // nocase id -> row
+    {
+      auto st = db_->prepare("SELECT id, kind, body_hash, provisioning_state, owned FROM observed");
+      while (st.step())
+        previous[nocase_key(st.text(0))] = {st.text(0), st.text(1), st.text(2), st.text(3), st.integer(4) != 0};
+    }
+    auto upsert = db_->prepare("INSERT INTO observed (id, kind, body, body_hash, provisioning_state, owned, observed_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET id = excluded.id, "
+                               "kind = excluded.kind, body = excluded.body, body_hash = excluded.body_hash, "
+                               "provisioning_state = excluded.provisioning_state, owned = excluded.owned, "
+                               "observed_at = excluded.observed_at");
+    for (std::size_t i : last_of_each_id(resources.size(), [&](std::size_t k) { return resources[k].id; })) {
+      const auto& r = resources[i];
+      const std::string body = scrub_for_storage(r.body).dump();
+      const std::string hash = sha256_hex(body);
+      auto prev = previous.find(nocase_key(r.id));
+      const bool unchanged = prev != previous.end() && prev->second.id == r.id && prev->second.kind == r.kind &&
+                             prev->second.body_hash == hash && prev->second.provisioning_state == r.provisioning_state &&
+                             prev->second.owned == r.owned;
+      if (prev != previous.end()) previous.erase(prev);
+      if (unchanged) continue;
+      upsert.bind(1, r.id).bind(2, r.kind).bind(3, body).bind(4, hash).bind(5, r.provisioning_state)
+          .bind(6, r.owned ? 1 : 0).bind(7, r.observed_at.empty() ? at : r.observed_at).run();
+      upsert.reset();
+    }
+    auto del = db_->prepare("DELETE FROM observed WHERE id = ?");
+    for (const auto& gone : previous) {
+      del.bind(1, gone.second.id).run();
+      del.reset();
     }
   });
 }
@@ -394,6 +474,24 @@ int Store::confirm_held_prunes() {
   return n;
 }
 
+std::vector<Operation> Store::operations_in_state(const std::string& state) {
+  return select_operations(*db_, "state = ?", &state);
+}
+
+std::int64_t Store::compact_journal(const std::vector<std::string>& keep_all_of_actions) {
+  std::string keep = "''";
+  for (std::size_t i = 0; i < keep_all_of_actions.size(); ++i) keep += ", ?";
+  const std::string sql =
+      "DELETE FROM operations WHERE state IN ('succeeded', 'failed', 'abandoned') AND action NOT IN (" + keep +
+      ") AND op_id < (SELECT MAX(o.op_id) FROM operations o WHERE o.resource_id = operations.resource_id AND "
+      "o.action = operations.action AND o.method = operations.method AND o.state = operations.state AND "
+      "o.body_hash = operations.body_hash)";
+  auto st = db_->prepare(sql.c_str());
+  for (std::size_t i = 0; i < keep_all_of_actions.size(); ++i) st.bind(static_cast<int>(i + 1), keep_all_of_actions[i]);
+  st.run();
+  return db_->changes();
+}
+
 // ---- audit log -------------------------------------------------------------------------------
 
 void Store::append_audit(const AuditRecord& r) {
@@ -449,6 +547,26 @@ void Store::put_status(const ResourceStatus& s) {
       .bind(7, s.failures).bind_optional(8, s.next_attempt_at)
       .bind(9, s.last_transition_at.empty() ? now() : s.last_transition_at)
       .run();
+}
+
+void Store::put_statuses(const std::vector<ResourceStatus>& statuses) {
+  transaction([&] {
+    std::map<std::string, ResourceStatus> current;  // nocase id -> stored
+    {
+      auto st = db_->prepare("SELECT id, kind, state, reason, message, spec_hash, failures, next_attempt_at FROM resource_status");
+      while (st.step())
+        current[nocase_key(st.text(0))] = {st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5),
+                                           static_cast<int>(st.integer(6)), st.optional_text(7), ""};
+    }
+    for (const auto& s : statuses) {
+      auto it = current.find(nocase_key(s.id));
+      if (it != current.end() && it->second.kind == s.kind && it->second.state == s.state && it->second.reason == s.reason &&
+          it->second.message == s.message && it->second.spec_hash == s.spec_hash && it->second.failures == s.failures &&
+          it->second.next_attempt_at == s.next_attempt_at)
+        continue;  // equivalent: not rewritten (nor even looked up again)
+      put_status(s);
+    }
+  });
 }
 
 std::vector<ResourceStatus> Store::statuses() {

@@ -29,7 +29,8 @@ class Store {
   int schema_version();
   const std::string& path() const { return path_; }
 
-  // Inventory: replaced whole, in one transaction; secret values are stripped before storing.
+  // Inventory: replaced whole, in one transaction; secret values are stripped before storing. Rows
+  // whose content did not change are not rewritten (replace_desired and replace_observed too).
   void replace_inventory(const std::vector<nlohmann::json>& resources, std::chrono::system_clock::time_point fetched_at);
   std::vector<InventoryItem> inventory();
   SourceStatus source_status();
@@ -63,12 +64,21 @@ class Store {
   void replace_vanished_sources(const std::vector<VanishedSource>& vanished);
   // `bai2aml prune --confirm`: releases every held disappearance; returns how many it released.
   int confirm_held_prunes();
+  std::vector<Operation> operations_in_state(const std::string& state);      // oldest first
+  // Deletes finished rows that a newer finished row of the same resource, action, method, state and
+  // body hash supersedes: every "latest such row" question (resume, last applied spec, submitted
+  // jobs, replacement phase) keeps its answer, and the table stays proportional to the resources.
+  // Rows of keep_all_of_actions are all kept (the report counts them). Returns the rows deleted.
+  // The audit log is never compacted.
+  std::int64_t compact_journal(const std::vector<std::string>& keep_all_of_actions);
 
   void append_audit(const AuditRecord& record);  // seq and (if empty) at are assigned
   std::vector<AuditRecord> audit_log();
 
   // Writes only when something but the timestamp changed, so last_transition_at stays meaningful.
   void put_status(const ResourceStatus& status);
+  // put_status for many, in one transaction, comparing with the stored rows read in one query.
+  void put_statuses(const std::vector<ResourceStatus>& statuses);
   std::vector<ResourceStatus> statuses();
 
   // Records the cycle with the resource states at its end (state_counts()).

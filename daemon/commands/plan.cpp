@@ -45,6 +45,46 @@ azure::Result<reconcile::Observation> observe(azure::SyncArmClient& client, cons
   return r;
 }
 
+// Writes one JSON object member by member, exactly as nlohmann::json::dump(2) would print it whole
+// (members must come in key order, as dump prints them).
+class JsonStream {
+ public:
+  explicit JsonStream(std::FILE* f) : f_(f) { std::fputs("{", f_); }
+  void member(const std::string& key, const nlohmann::json& value) {
+    next_member(key);
+    std::fputs(indented(value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace), 2).c_str(), f_);
+  }
+  void begin_array(const std::string& key) {
+    next_member(key);
+    std::fputs("[", f_);
+    elements_ = 0;
+  }
+  void element(const nlohmann::json& value) {
+    std::fputs(elements_++ ? ",\n    " : "\n    ", f_);
+    std::fputs(indented(value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace), 4).c_str(), f_);
+  }
+  void end_array() { std::fputs(elements_ ? "\n  ]" : "]", f_); }
+  void end() { std::fputs(members_ ? "\n}\n" : "}\n", f_); }
+
+ private:
+  void next_member(const std::string& key) {
+    std::fputs(members_++ ? ",\n  " : "\n  ", f_);
+    std::fputs((nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ": ").c_str(), f_);
+  }
+  static std::string indented(const std::string& text, std::size_t by) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+      out.push_back(c);
+      if (c == '\n') out.append(by, ' ');
+    }
+    return out;
+  }
+  std::FILE* f_;
+  int members_ = 0;
+  int elements_ = 0;
+};
+
 }  // namespace
 
 int plan(const CommandLine& cl) {
@@ -102,7 +142,7 @@ int plan(const CommandLine& cl) {
   if (observation.ok()) inputs.unobserved_scopes = observation.value().incomplete;
   inputs.scope = scope;
   for (const auto& id : reconcile::computes_with_active_jobs(observed)) inputs.computes_with_active_jobs.insert(id);
-  if (store) add_journal_inputs(*store, inputs);
+  if (store) add_journal_inputs(*store, translation.resources, inputs);
   auto plan = reconcile::diff(translation.resources, observed, inputs);
   if (observation.ok())
     for (auto& f : reconcile::unobserved_scope_findings(observation.value())) plan.findings.push_back(std::move(f));
@@ -132,17 +172,35 @@ int plan(const CommandLine& cl) {
     if (!observe_error.empty()) doc["target_error"] = observe_error;
     doc["action_counts"] = counts;
     doc["actions"] = nlohmann::json::array();
-    for (const auto& a : plan.actions)
-      doc["actions"].push_back({{"action", reconcile::to_string(a.kind)},
-                                {"kind", translate::to_string(a.resource_kind)},
-                                {"id", a.id},
-                                {"method", a.method},
-                                {"reason", a.reason}});
     doc["diff_findings"] = nlohmann::json::array();
     for (const auto& f : plan.findings)
       doc["diff_findings"].push_back({{"code", f.code}, {"severity", translate::to_string(f.severity)},
                                       {"source_id", f.source_id}, {"message", f.message}, {"remedy", f.remedy}});
-    std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    // Streamed, one element of the long arrays at a time: the document of 100,000 resources is
+    // never held as one string (nor the actions as one JSON array).
+    JsonStream out(stdout);
+    for (auto& [key, value] : doc.items()) {
+      if (key == "actions") {
+        out.begin_array(key);
+        for (const auto& a : plan.actions)
+          out.element(nlohmann::json{{"action", reconcile::to_string(a.kind)},
+                                     {"kind", translate::to_string(a.resource_kind)},
+                                     {"id", a.id},
+                                     {"method", a.method},
+                                     {"reason", a.reason}});
+        out.end_array();
+      } else if (key == "workspaces" && value.is_array()) {
+        out.begin_array(key);
+        for (auto& w : value) {
+          out.element(w);
+          w = nullptr;  // printed: freed
+        }
+        out.end_array();
+      } else {
+        out.member(key, value);
+      }
+    }
+    out.end();
     return kExitOk;
   }
   std::fputs(translate::render_translation_text(translation).c_str(), stdout);

@@ -73,3 +73,67 @@ TEST_CASE("redaction removes exactly the secrets") {
   CHECK_FALSE(j["properties"]["mountVolumes"]["azureFileShares"][0]["credentials"].contains("accountKey"));
   CHECK(j["properties"]["mountVolumes"]["azureFileShares"][0]["accountName"] == "a");
 }
+
+TEST_CASE("store pages follow a key cursor that stays right while members come and go") {
+  ResourceStore store;
+  store.write([](ResourceStore::Tx& tx) {
+    tx.put(res(kWs));
+    for (int i = 0; i < 5; ++i) tx.put(res(kWs + "/computes/c" + std::to_string(i)));
+    return 0;
+  });
+  const std::string computes = ResourceStore::children_key(kWs, "computes");
+  auto first = store.read([&](const ResourceStore::Tx& tx) { return tx.page(computes, "", 0, 2); });
+  REQUIRE(first.items.size() == 2);
+  CHECK(first.more);
+  // c0 (already served) goes and c00 (sorting before the cursor) comes: the next page is still c2, c3.
+  store.write([](ResourceStore::Tx& tx) {
+    tx.erase_tree(kWs + "/computes/c0");
+    tx.put(res(kWs + "/computes/c00"));
+    return 0;
+  });
+  auto second = store.read([&](const ResourceStore::Tx& tx) { return tx.page(computes, first.last_key, 2, 2); });
+  REQUIRE(second.items.size() == 2);
+  CHECK((*second.items[0])["id"] == kWs + "/computes/c2");
+  CHECK((*second.items[1])["id"] == kWs + "/computes/c3");
+  auto by_offset = store.read([&](const ResourceStore::Tx& tx) { return tx.page(computes, "", 4, 2); });
+  REQUIRE(by_offset.items.size() == 1);  // c00 c1 c2 c3 | c4
+  CHECK_FALSE(by_offset.more);
+  const auto workspaces = ResourceStore::top_level_key("/subscriptions/s", "Microsoft.MachineLearningServices", "workspaces");
+  CHECK(store.read([&](const ResourceStore::Tx& tx) { return tx.page(workspaces, "", 0, 10); }).items.size() == 1);
+  store.write([](ResourceStore::Tx& tx) { return tx.erase_tree(kWs); });
+  CHECK(store.read([&](const ResourceStore::Tx& tx) { return tx.page(computes, "", 0, 10); }).items.empty());
+  CHECK(store.read([&](const ResourceStore::Tx& tx) { return tx.page(workspaces, "", 0, 10); }).items.empty());
+}
+
+TEST_CASE("the store indexes AmlComputes by name and by subscription in their region, and forgets them when they go") {
+  ResourceStore store;
+  const std::string other_ws =
+      "/subscriptions/T/resourceGroups/RG2/providers/Microsoft.MachineLearningServices/workspaces/w2";
+  store.write([&](ResourceStore::Tx& tx) {
+    tx.put(res(kWs));
+    tx.put({{"id", kWs + "/computes/GPU"}, {"location", "East US"}});
+    tx.put({{"id", kWs + "/computes/cpu"}, {"location", "westeurope"}});
+    tx.put({{"id", other_ws + "/computes/gpu"}, {"location", "eastus"}});
+    tx.put({{"id", kWs + "/datastores/gpu"}, {"location", "eastus"}});  // not a compute
+    return 0;
+  });
+  store.read([&](const ResourceStore::Tx& tx) {
+    CHECK(tx.computes_named("eastus", "Gpu").size() == 2);
+    CHECK(tx.computes_named("westeurope", "gpu").empty());
+    CHECK(tx.computes_in_region("s", "eastus").size() == 1);
+    CHECK(tx.computes_in_region("S", "westeurope").size() == 1);
+    CHECK(tx.computes_in_region("t", "eastus").size() == 1);
+    return 0;
+  });
+  store.write([&](ResourceStore::Tx& tx) {
+    tx.put({{"id", kWs + "/computes/gpu"}, {"location", "westeurope"}});  // replaced: re-indexed
+    return tx.erase_tree(other_ws);
+  });
+  store.read([&](const ResourceStore::Tx& tx) {
+    CHECK(tx.computes_named("eastus", "gpu").empty());
+    CHECK(tx.computes_named("westeurope", "gpu").size() == 1);
+    CHECK(tx.computes_in_region("s", "westeurope").size() == 2);
+    CHECK(tx.computes_in_region("t", "eastus").empty());
+    return 0;
+  });
+}

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 
 #include <stdexcept>
 #include <thread>
@@ -45,7 +46,9 @@ EmulatorProcess::EmulatorProcess(const std::string& seed, const std::vector<std:
   for (int attempt = 0; attempt < 3; ++attempt) {
     port_ = free_port();
     base_url_ = std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
-    std::vector<std::string> argv = {binary_dir() + "/emulator/bai2aml-emulator", "--listen",
+    // BAI2AML_EMULATOR: another build of the emulator (benchmarks compare builds with it).
+    const char* binary = std::getenv("BAI2AML_EMULATOR");
+    std::vector<std::string> argv = {binary && *binary ? binary : binary_dir() + "/emulator/bai2aml-emulator", "--listen",
                                      "127.0.0.1:" + std::to_string(port_), "--seed", seed_file};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     child_ = std::make_unique<ChildProcess>(argv, std::map<std::string, std::string>{}, dir_.file("stdout.log"),
@@ -57,7 +60,7 @@ EmulatorProcess::EmulatorProcess(const std::string& seed, const std::vector<std:
           o.timeout = std::chrono::milliseconds(500);
           return http_request("GET", base_url_ + "/_emulator/stats", "", {}, o).status == 200;
         },
-        std::chrono::seconds(10));
+        std::chrono::seconds(60));  // a seed of 100,000 resources takes a while to load
     if (up && child_->running()) return;
     last_error = stderr_text();
     child_.reset();

@@ -17,7 +17,8 @@ namespace bai2aml::testing {
 class EmulatorProcess {
  public:
   // seed: the seed file's content ({"resources":[...]}). Throws std::runtime_error (with the emulator's
-  // stderr) when it does not come up within 10 s.
+  // stderr) when it does not come up within 60 s.
+  // BAI2AML_EMULATOR in the environment names another emulator binary to run.
   explicit EmulatorProcess(const std::string& seed = R"({"resources":[]})",
                            const std::vector<std::string>& extra_args = {});
   ~EmulatorProcess();
