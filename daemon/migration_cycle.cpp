@@ -88,6 +88,13 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     return p;
   }
   void stop() { stopping_ = true; }
+  void close() {
+    // Users of the client first; the client's transport waits for its in-flight requests.
+    executor_.reset();
+    reader_.reset();
+    observer_.reset();
+    client_.reset();
+  }
 
   void run(std::function<void(CycleReport)> done) {
     if (running_) throw std::logic_error("a reconcile pass is already running");
@@ -642,6 +649,7 @@ MigrationCycle::~MigrationCycle() = default;
 void MigrationCycle::set_config(const config::Config& cfg) { impl_->set_config(cfg); }
 void MigrationCycle::run(std::function<void(CycleReport)> done) { impl_->run(std::move(done)); }
 void MigrationCycle::stop() { impl_->stop(); }
+void MigrationCycle::close() { impl_->close(); }
 bool MigrationCycle::running() const { return impl_->running(); }
 PassProgress MigrationCycle::progress() const { return impl_->progress(); }
 

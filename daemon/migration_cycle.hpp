@@ -56,6 +56,10 @@ class MigrationCycle {
   // Where the pass in progress stands (stage Idle between passes). Cheap enough to call every
   // few hundred milliseconds: it walks the executor's items once.
   PassProgress progress() const;
+  // After the io_context has stopped for good: cancels the requests still in flight and waits until
+  // their completions (run on cpprestsdk's threads) are done with the io_context, so that it can be
+  // destroyed with whatever they posted to it. The cycle cannot run again.
+  void close();
 
   class Impl;
 

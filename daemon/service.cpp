@@ -70,6 +70,9 @@ class Service {
     start_cycle();
     arm_progress();
     io_.run();
+    // A drain cut short leaves requests in flight: their completions must be done with io_ before it
+    // is destroyed (with the handlers they posted, which never run).
+    cycle_.close();
     terminal_.reset();  // erase the status line before the last log lines
     notifier_.stopping();
     spdlog::info("bai2aml stopped (exit {})", exit_code_);
@@ -283,9 +286,11 @@ class Service {
 
   config::Config cfg_;
   ServiceOptions options_;
-  asio::io_context io_;
   std::unique_ptr<state::Store> store_;
   std::shared_ptr<azure::RequestCounters> counters_;
+  // After the store: handlers still queued when the loop stops are destroyed with io_, and what they
+  // hold (the reconcile pass) may refer to the store, which must outlive them.
+  asio::io_context io_;
   MigrationCycle cycle_;
   asio::signal_set signals_;
   asio::steady_timer next_cycle_, watchdog_, deadline_, drain_, progress_timer_;
