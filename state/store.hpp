@@ -69,7 +69,8 @@ class Store {
   // body hash supersedes: every "latest such row" question (resume, last applied spec, submitted
   // jobs, replacement phase) keeps its answer, and the table stays proportional to the resources.
   // Rows of keep_all_of_actions are all kept (the report counts them). Returns the rows deleted.
-  // The audit log is never compacted.
+  // The audit log is never compacted. Not called by the pass yet: `bai2aml history` lists every
+  // journal row as a write, and would first have to read superseded writes from the audit log.
   std::int64_t compact_journal(const std::vector<std::string>& keep_all_of_actions);
 
   void append_audit(const AuditRecord& record);  // seq and (if empty) at are assigned
