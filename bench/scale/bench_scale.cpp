@@ -179,7 +179,11 @@ struct Workdir {
   }
   Usage bai2aml(const std::vector<std::string>& args, const std::string& tag) const {
     const char* other = std::getenv("BAI2AML_BIN");  // another build to measure (with BAI2AML_EMULATOR)
-    std::vector<std::string> argv = {other && *other ? other : BAI2AML_BIN};
+    std::vector<std::string> argv;
+    // BAI2AML_BENCH_PERF=FILE: the no-op pass runs under `perf record -g` (its CPU figure then includes perf's).
+    if (const char* perf = std::getenv("BAI2AML_BENCH_PERF"); perf && *perf && tag == "noop")
+      argv = {"/usr/bin/perf", "record", "-g", "-q", "-o", perf, "--"};
+    argv.push_back(other && *other ? other : BAI2AML_BIN);
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("--config");
     argv.push_back(config);
