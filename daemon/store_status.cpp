@@ -40,8 +40,8 @@ StatusSnapshot snapshot_from_store(state::Store& store, const config::Config& cf
   // retired resources are no longer desired but still count, as retired.
   std::map<std::string, std::string> state_of;
   for (const auto& st : store.statuses()) state_of[lower(st.id)] = st.state;
-  for (const auto& d : store.desired()) {
-    auto it = state_of.find(lower(d.resource.id));
+  for (const auto& id : store.desired_ids()) {
+    auto it = state_of.find(lower(id));
     const std::string st = it == state_of.end() ? "pending" : it->second;
     ++s.resources.total;
     if (st == "in_sync") ++s.resources.in_sync;

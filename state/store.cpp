@@ -215,6 +215,13 @@ void Store::replace_desired(const std::vector<translate::DesiredResource>& resou
   });
 }
 
+std::vector<std::string> Store::desired_ids() {
+  std::vector<std::string> out;
+  auto st = db_->prepare("SELECT id FROM desired ORDER BY id");
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
 std::vector<DesiredRecord> Store::desired() {
   std::vector<DesiredRecord> out;
   auto st = db_->prepare("SELECT id, kind, source_id, spec, spec_hash, depends_on, updated_at FROM desired ORDER BY id");

@@ -38,6 +38,7 @@ class Store {
 
   void replace_desired(const std::vector<translate::DesiredResource>& resources);
   std::vector<DesiredRecord> desired();
+  std::vector<std::string> desired_ids();  // without parsing the specs (status counts only need the ids)
 
   void replace_observed(const std::vector<ObservedRecord>& resources);
   std::vector<ObservedRecord> observed();
