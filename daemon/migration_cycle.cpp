@@ -620,9 +620,9 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   Steady::time_point t0_{};
   std::int64_t writes_before_ = 0;
   std::optional<std::string> source_error_;
-  std::vector<nlohmann::json> inventory_;  // this pass's read, in stored form (empty when unreadable)
   translate::Translation translation_;
-  std::vector<nlohmann::json> inventory_;      // this pass's stored inventory, as translated
+  // This pass's read in stored form until translated (empty when unreadable), then what was translated.
+  std::vector<nlohmann::json> inventory_;
   translate::NameHints hints_;                 // the names AML holds, as this pass's translation used them
   std::set<std::string> unlisted_containers_;  // environments whose versions this pass did not list
   std::vector<translate::Finding> guard_findings_;  // the prune guard's, from this pass's read
