@@ -13,6 +13,8 @@
 #include "azure/credentials/credentials.hpp"
 #include "config/untrusted_json.hpp"
 
+#include "config/redaction.hpp"
+
 namespace bai2aml::azure {
 
 namespace {
@@ -73,7 +75,8 @@ ArmError operation_error(const json& body, const std::string& state, const std::
     if (err.contains("message") && err["message"].is_string()) e.message = err["message"].get<std::string>();
   }
   if (e.code.empty()) e.code = canceled ? errc::kOperationCanceled : errc::kOperationFailed;
-  e.message = what + " ended " + state + (e.message.empty() ? "" : ": " + e.message);
+  // The error text is the service's free text: it may echo what was sent.
+  e.message = config::redact_secrets(what + " ended " + state + (e.message.empty() ? "" : ": " + e.message));
   e.retryable = is_retryable_arm_code(e.code, r.status);
   return e;
 }

@@ -40,7 +40,8 @@ bool is_retryable_arm_code(const std::string& code, int http_status);
 
 // Builds the ArmError for a non-2xx response: parses {"error":{"code","message"}} (also the bare
 // {"code","message"} and OAuth's {"error","error_description"} forms); a body that is not JSON
-// still gives an error naming the status and the first bytes of the body.
+// still gives an error naming the status and the first bytes of the body. The message is passed
+// through config::redact_secrets.
 ArmError error_from_response(const Response& response);
 
 }  // namespace bai2aml::azure

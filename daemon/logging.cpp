@@ -22,83 +22,6 @@
 namespace bai2aml::daemon {
 namespace {
 
-constexpr const char* kMask = "***";
-
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-// A secret value in a key=value list (query string, connection string, form body) ends here.
-bool ends_assignment_value(char c) {
-  return c == '&' || c == ';' || c == ',' || c == '"' || c == '\'' || c == '\\' || c == '<' || c == '>' ||
-         std::isspace(static_cast<unsigned char>(c));
-}
-
-// Characters of an OAuth bearer token (RFC 6750 b64token).
-bool is_token_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' ||
-         c == '/' || c == '=';
-}
-
-using Range = std::pair<std::size_t, std::size_t>;  // [begin, end) of a value to mask
-
-// Every case-insensitive occurrence of `needle` in `lower` (already lower case) that starts a word.
-template <class F>
-void for_each_word(const std::string& lower, std::string_view needle, F f) {
-  for (std::size_t pos = lower.find(needle); pos != std::string::npos; pos = lower.find(needle, pos + 1)) {
-    if (pos > 0 && is_word_char(lower[pos - 1])) continue;
-    f(pos + needle.size());
-  }
-}
-
-void find_bearer_tokens(const std::string& lower, std::vector<Range>& out) {
-  for_each_word(lower, "bearer", [&](std::size_t p) {
-    const std::size_t spaces = p;
-    while (p < lower.size() && is_space(lower[p])) ++p;
-    if (p == spaces) return;
-    const std::size_t begin = p;
-    while (p < lower.size() && is_token_char(lower[p])) ++p;
-    if (p > begin) out.emplace_back(begin, p);
-  });
-}
-
-void find_assignments(const std::string& lower, std::vector<Range>& out) {
-  static const char* const names[] = {"client_secret=", "client_assertion=", "access_token=",
-                                      "refresh_token=", "password=",         "accountkey=",
-                                      "sharedaccesssignature=", "sig="};
-  for (const char* name : names) {
-    for_each_word(lower, name, [&](std::size_t p) {
-      const std::size_t begin = p;
-      while (p < lower.size() && !ends_assignment_value(lower[p])) ++p;
-      if (p > begin) out.emplace_back(begin, p);
-    });
-  }
-}
-
-// "name": "value" and its escaped form \"name\":\"value\" (JSON logged inside a JSON string).
-void find_json_members(const std::string& lower, std::vector<Range>& out) {
-  static const char* const names[] = {"\"access_token", "\"refresh_token",     "\"id_token",   "\"client_secret",
-                                      "\"client_assertion", "\"password",      "\"adminuserpassword",
-                                      "\"accountkey",    "\"key",              "\"sastoken"};
-  for (const char* name : names) {
-    const std::string_view needle(name);
-    for (std::size_t pos = lower.find(needle); pos != std::string::npos; pos = lower.find(needle, pos + 1)) {
-      std::size_t p = pos + needle.size();
-      if (p < lower.size() && lower[p] == '\\') ++p;
-      if (p >= lower.size() || lower[p] != '"') continue;
-      ++p;
-      while (p < lower.size() && is_space(lower[p])) ++p;
-      if (p >= lower.size() || lower[p] != ':') continue;
-      ++p;
-      while (p < lower.size() && is_space(lower[p])) ++p;
-      if (p < lower.size() && lower[p] == '\\') ++p;
-      if (p >= lower.size() || lower[p] != '"') continue;
-      const std::size_t begin = ++p;
-      while (p < lower.size() && lower[p] != '"' && lower[p] != '\\') ++p;
-      if (p > begin) out.emplace_back(begin, p);
-    }
-  }
-}
-
 int syslog_priority(spdlog::level::level_enum level) {
   switch (level) {
     case spdlog::level::trace:
@@ -170,32 +93,6 @@ bool fd_is_journal_stream(int fd, const char* journal_stream) {
 }
 
 bool stderr_is_journal() { return fd_is_journal_stream(STDERR_FILENO, std::getenv("JOURNAL_STREAM")); }
-
-std::string redact_secrets(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::vector<Range> ranges;
-  find_bearer_tokens(lower, ranges);
-  find_assignments(lower, ranges);
-  find_json_members(lower, ranges);
-  if (ranges.empty()) return std::string(text);
-
-  std::sort(ranges.begin(), ranges.end());
-  std::string out;
-  out.reserve(text.size());
-  std::size_t copied = 0;
-  for (const auto& [begin, end] : ranges) {
-    if (end <= copied) continue;  // inside a range already masked
-    if (begin >= copied) {
-      out.append(text.substr(copied, begin - copied));
-      out += kMask;
-    }
-    copied = end;
-  }
-  out.append(text.substr(copied));
-  return out;
-}
 
 spdlog::level::level_enum parse_log_level(const std::string& name) {
   if (name == "trace") return spdlog::level::trace;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "config/redaction.hpp"
 #include "daemon/cutoff.hpp"
 
 #include <nlohmann/json_fwd.hpp>
@@ -24,12 +25,8 @@ namespace bai2aml::daemon {
 bool fd_is_journal_stream(int fd, const char* journal_stream);
 bool stderr_is_journal();
 
-// Masks the value of anything that looks like a credential: "Bearer <token>", client_secret=,
-// client_assertion=, access_token=, refresh_token=, password=, AccountKey=, SharedAccessSignature=,
-// sig= (SAS), and JSON members "access_token", "refresh_token", "id_token", "client_secret",
-// "client_assertion", "password", "adminUserPassword", "accountKey", "key", "sasToken" (also when
-// the JSON is itself escaped inside a string). Matching is case-insensitive; the value becomes "***".
-std::string redact_secrets(std::string_view text);
+// The one free-text redaction (config/redaction.hpp), also reachable as daemon::redact_secrets.
+using config::redact_secrets;
 
 // "info" -> spdlog::level::info, ...; accepts trace, debug, info, warn, error. Throws
 // std::invalid_argument naming the value otherwise.

@@ -1,5 +1,6 @@
 #include "daemon/report.hpp"
 
+#include "config/redaction.hpp"
 #include "daemon/store_status.hpp"
 #include "reconcile/source_retirement.hpp"
 #include "translate/batchai_id.hpp"
@@ -72,6 +73,20 @@ std::vector<ReportProgressPoint> progress_of(const std::vector<state::CycleRecor
   for (std::size_t i = 0; i < kMaxProgressPoints; ++i)
     kept.push_back(all[i * (all.size() - 1) / (kMaxProgressPoints - 1)]);
   return kept;
+}
+
+// Every text a report shows that did not come from bai2aml itself (inventory values, ARM's error
+// texts quoted in findings and reasons) is redacted here once, for every format.
+void redact_free_text(ReportEntry& e) {
+  e.detail = config::redact_secrets(e.detail);
+  for (auto& c : e.counterparts) {
+    c.reason = config::redact_secrets(c.reason);
+    c.command = config::redact_secrets(c.command);  // sent to AML verbatim, shown redacted
+  }
+  for (auto& f : e.findings) {
+    f.message = config::redact_secrets(f.message);
+    f.remedy = config::redact_secrets(f.remedy);
+  }
 }
 
 }  // namespace
@@ -160,6 +175,7 @@ ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoi
   }
   for (auto& [key, e] : entries) {
     e.outcome = outcome_of(e);
+    redact_free_text(e);
     d.entries.push_back(std::move(e));
   }
   return d;

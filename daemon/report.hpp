@@ -56,6 +56,8 @@ struct ReportData {
 // The Batch AI workspace id an entry belongs to ("" for none).
 std::string report_workspace_of(const ReportEntry& e);
 
+// The data every format renders; its free text (details, reasons, finding messages) is already
+// redacted (config::redact_secrets), so a new format needs no redaction of its own.
 ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoint now);
 nlohmann::json report_to_json(const ReportData& data);
 std::string report_to_markdown(const ReportData& data);

@@ -46,6 +46,11 @@ std::optional<std::vector<FailureRule>> parse_failure_rules(const json& body, st
       }
       rule.status = r["status"].get<int>();
     }
+    if (r.contains("body")) {
+      std::string text;
+      if (!optional_string(r, "body", text, error, i)) return std::nullopt;
+      rule.body = std::move(text);
+    }
     if (r.contains("times")) {
       if (!r["times"].is_number_integer() || r["times"].get<long long>() < 1) {
         *error = at + ".times must be a positive integer";
@@ -72,6 +77,7 @@ json FailureRules::to_json() const {
     if (!r.method.empty()) j["method"] = r.method;
     if (!r.retry_after.empty()) j["retry_after"] = r.retry_after;
     if (r.times) j["times"] = *r.times;
+    if (r.body) j["body"] = *r.body;
     rules.push_back(std::move(j));
   }
   return {{"rules", rules}};
@@ -85,6 +91,10 @@ std::optional<Response> FailureRules::match(const std::string& method, const std
     if (!it->method.empty() && !iequals(it->method, method)) continue;
     if (lower.compare(0, it->path_prefix.size(), it->path_prefix) != 0) continue;
     Response r = arm_error(it->status, it->code, it->message);
+    if (it->body) {
+      r.body = *it->body;
+      if (!json::accept(*it->body)) r.set_header("Content-Type", "text/plain; charset=utf-8");
+    }
     if (!it->retry_after.empty()) r.set_header("Retry-After", it->retry_after);
     if (it->times && --*it->times == 0) rules_.erase(it);
     return r;

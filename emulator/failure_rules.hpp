@@ -24,9 +24,10 @@ struct FailureRule {
   std::string message = "Injected failure.";
   std::string retry_after;       // the Retry-After header, verbatim ("" = none)
   std::optional<long long> times;  // answers left; nullopt = unlimited
+  std::optional<std::string> body;  // sent verbatim instead of the error JSON (a proxy's page, an echo)
 };
 
-// Parses {"rules":[{"path_prefix","method","status","code","message","retry_after","times"}]};
+// Parses {"rules":[{"path_prefix","method","status","code","message","retry_after","times","body"}]};
 // on error returns nullopt and sets *error to a message naming the rule and field.
 std::optional<std::vector<FailureRule>> parse_failure_rules(const nlohmann::json& body, std::string* error);
 

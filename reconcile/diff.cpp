@@ -10,6 +10,7 @@
 #include "reconcile/order.hpp"
 #include "reconcile/quota.hpp"
 #include "reconcile/text.hpp"
+#include "translate/secret_ref.hpp"
 
 namespace bai2aml::reconcile {
 
@@ -227,11 +228,25 @@ class Planner {
   }
 
   void push(Action a, ActionKind kind, std::string method, json body, std::string reason) {
+    if (!body.is_null()) body = without_stray_secret_refs(a, std::move(body));
     a.kind = kind;
     a.method = std::move(method);
     a.body = std::move(body);
     a.reason = std::move(reason);
     plan_.actions.push_back(std::move(a));
+  }
+
+  // A "$secretFile" the translator did not place (in practice: a tag merged from what AML returned)
+  // is inert: it leaves the body, so it is neither read nor sent, and a finding names where it was.
+  json without_stray_secret_refs(const Action& a, json body) {
+    const auto strays = translate::stray_secret_refs(a.resource_kind, body);
+    if (strays.empty()) return body;
+    finding("secret-reference-ignored", Severity::Warning, a.source_id.empty() ? a.id : a.source_id,
+            "the body to send to " + a.id + " holds a {\"$secretFile\": ...} reference that bai2aml did not place, at " +
+                join(strays) + " (copied from the resource as AML returned it); it was left out: no file was read "
+                "and nothing of it was sent",
+            "remove the value from the AML resource (a tag value must be a string), and find out who wrote it");
+    return translate::without_stray_secret_refs(a.resource_kind, std::move(body));
   }
 
   static std::string source_of(const translate::DesiredResource& d) { return d.source_id.empty() ? d.id : d.source_id; }

@@ -356,7 +356,7 @@ void Executor::send(const std::string& key, const Action& action, const std::str
   nlohmann::json body;
   if (method != "DELETE") {
     std::string why;
-    auto resolved = resolve_secret_refs(action.body, &why);
+    auto resolved = resolve_secret_refs(action.resource_kind, action.body, &why);
     if (!resolved) {
       status_[key].last_error = why;
       spdlog::error("executor: {} of {} not sent: {}", phase, action.id, why);

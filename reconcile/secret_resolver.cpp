@@ -20,30 +20,26 @@ bool read_secret(const std::string& path, std::string& out) {
   return true;
 }
 
-bool resolve(nlohmann::json& node, std::string* error) {
-  if (translate::is_secret_ref(node)) {
-    const std::string path = node[translate::kSecretFileKey].get<std::string>();
+}  // namespace
+
+std::optional<nlohmann::json> resolve_secret_refs(translate::Kind kind, const nlohmann::json& body, std::string* error) {
+  // The diff strips strays from what it plans; one reaching this point is refused, not sent.
+  if (const auto strays = translate::stray_secret_refs(kind, body); !strays.empty()) {
+    if (error) *error = "the body holds a $secretFile reference bai2aml did not place, at " + strays.front();
+    return std::nullopt;
+  }
+  nlohmann::json out = body;
+  for (const auto& pointer : translate::secret_ref_pointers(kind)) {
+    const nlohmann::json::json_pointer p(pointer);
+    if (!out.contains(p) || !translate::is_secret_ref(out.at(p))) continue;
+    const std::string path = out.at(p)[translate::kSecretFileKey].get<std::string>();
     std::string value;
     if (!read_secret(path, value)) {
       if (error) *error = "cannot read secret file " + path;
-      return false;
+      return std::nullopt;
     }
-    node = value;
-    return true;
+    out.at(p) = value;
   }
-  if (node.is_object() || node.is_array()) {
-    for (auto& child : node) {
-      if (!resolve(child, error)) return false;
-    }
-  }
-  return true;
-}
-
-}  // namespace
-
-std::optional<nlohmann::json> resolve_secret_refs(const nlohmann::json& body, std::string* error) {
-  nlohmann::json out = body;
-  if (!resolve(out, error)) return std::nullopt;
   return out;
 }
 

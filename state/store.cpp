@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 
+#include "config/redaction.hpp"
 #include "config/value_rules.hpp"
 #include "state/content_hash.hpp"
 #include "state/migrator.hpp"
@@ -70,6 +71,12 @@ std::vector<std::size_t> last_of_each_id(std::size_t n, IdOf id_of) {
   for (const auto& entry : last) out.push_back(entry.second);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// Free text (error messages, finding messages) may quote a credential: it is stored redacted.
+std::optional<std::string> redacted(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return config::redact_secrets(*text);
 }
 
 }  // namespace
@@ -168,7 +175,7 @@ void Store::set_source_status(const SourceStatus& s) {
                "last_error = excluded.last_error")
       .bind(1, s.mode)
       .bind_optional(2, s.fetched_at)
-      .bind_optional(3, s.last_error)
+      .bind_optional(3, redacted(s.last_error))
       .run();
 }
 
@@ -323,17 +330,18 @@ void Store::replace_findings(const std::string& origin, const std::vector<transl
                               "VALUES (?, ?, ?, ?, ?, ?, ?)");
     auto record = [&](const char* what, const translate::Finding& f) {
       event.bind(1, at).bind(2, std::string(what)).bind(3, origin).bind(4, f.source_id).bind(5, f.code)
-          .bind(6, translate::to_string(f.severity)).bind(7, f.message).run();
+          .bind(6, translate::to_string(f.severity)).bind(7, config::redact_secrets(f.message)).run();
       event.reset();
     };
     db_->prepare("DELETE FROM findings WHERE origin = ?").bind(1, origin).run();
     auto ins = db_->prepare("INSERT OR IGNORE INTO findings (origin, source_id, code, severity, message, remedy, first_seen) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
     for (const auto& f : findings) {
-      const auto k = key(f.source_id, f.code, f.message);
+      const std::string message = config::redact_secrets(f.message);
+      const auto k = key(f.source_id, f.code, message);
       auto it = first_seen.find(k);
       ins.bind(1, origin).bind(2, f.source_id).bind(3, f.code).bind(4, translate::to_string(f.severity))
-          .bind(5, f.message).bind(6, f.remedy).bind(7, it == first_seen.end() ? at : it->second).run();
+          .bind(5, message).bind(6, config::redact_secrets(f.remedy)).bind(7, it == first_seen.end() ? at : it->second).run();
       ins.reset();
       if (it == first_seen.end() && db_->changes() == 1) record("raised", f);
       first_seen.emplace(k, at);  // a duplicate in `findings` is one finding
@@ -437,7 +445,7 @@ void Store::journal_finished(std::int64_t op_id, const std::string& final_state,
   st.bind(1, final_state);
   if (http_status) st.bind(2, *http_status);
   else st.bind_null(2);
-  st.bind_optional(3, error_code).bind_optional(4, error_message).bind(5, now()).bind(6, op_id).run();
+  st.bind_optional(3, error_code).bind_optional(4, redacted(error_message)).bind(5, now()).bind(6, op_id).run();
   if (db_->changes() != 1) throw StoreError("journal has no operation " + std::to_string(op_id));
 }
 
@@ -538,10 +546,11 @@ std::vector<AuditRecord> Store::audit_log() {
 // ---- resource status -------------------------------------------------------------------------
 
 void Store::put_status(const ResourceStatus& s) {
+  const std::string message = config::redact_secrets(s.message);
   auto cur = db_->prepare("SELECT kind, state, reason, message, spec_hash, failures, next_attempt_at FROM resource_status WHERE id = ?");
   cur.bind(1, s.id);
   if (cur.step() && cur.text(0) == s.kind && cur.text(1) == s.state && cur.text(2) == s.reason &&
-      cur.text(3) == s.message && cur.text(4) == s.spec_hash && cur.integer(5) == s.failures &&
+      cur.text(3) == message && cur.text(4) == s.spec_hash && cur.integer(5) == s.failures &&
       cur.optional_text(6) == s.next_attempt_at)
     return;  // equivalent: not rewritten
   db_->prepare("INSERT INTO resource_status (id, kind, state, reason, message, spec_hash, failures, next_attempt_at, "
@@ -550,7 +559,7 @@ void Store::put_status(const ResourceStatus& s) {
                "spec_hash = excluded.spec_hash, failures = excluded.failures, next_attempt_at = excluded.next_attempt_at, "
                "last_transition_at = CASE WHEN resource_status.state = excluded.state AND resource_status.reason = "
                "excluded.reason THEN resource_status.last_transition_at ELSE excluded.last_transition_at END")
-      .bind(1, s.id).bind(2, s.kind).bind(3, s.state).bind(4, s.reason).bind(5, s.message).bind(6, s.spec_hash)
+      .bind(1, s.id).bind(2, s.kind).bind(3, s.state).bind(4, s.reason).bind(5, message).bind(6, s.spec_hash)
       .bind(7, s.failures).bind_optional(8, s.next_attempt_at)
       .bind(9, s.last_transition_at.empty() ? now() : s.last_transition_at)
       .run();
@@ -623,7 +632,7 @@ void Store::record_cycle(const CycleRecord& c) {
   db_->prepare("INSERT OR REPLACE INTO cycles (number, started_at, duration_ms, phase, remaining, writes, error, "
                "in_sync, pending, blocked, failed, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, c.number).bind(2, c.started_at).bind(3, c.duration_ms).bind(4, c.phase).bind(5, c.remaining)
-      .bind(6, c.writes).bind_optional(7, c.error)
+      .bind(6, c.writes).bind_optional(7, redacted(c.error))
       .bind(8, n.in_sync).bind(9, n.pending).bind(10, n.blocked).bind(11, n.failed).bind(12, n.retired)
       .run();
 }

@@ -1,5 +1,7 @@
 #include "translate/findings.hpp"
 
+#include "config/redaction.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -102,7 +104,8 @@ Finding make_finding(const std::string& code, const std::string& source_id, std:
   const auto it = std::lower_bound(c.begin(), c.end(), code,
                                    [](const FindingKind& k, const std::string& v) { return k.code < v; });
   if (it == c.end() || code != it->code) throw std::logic_error("finding code not in the catalogue: " + code);
-  return Finding{code, it->severity, source_id, std::move(message), it->remedy};
+  // Messages quote free text from the inventory (setup tasks, mount commands, job preparation).
+  return Finding{code, it->severity, source_id, config::redact_secrets(message), it->remedy};
 }
 
 }  // namespace bai2aml::translate

@@ -3,6 +3,7 @@
 #include <map>
 #include <sstream>
 
+#include "config/redaction.hpp"
 #include "translate/batchai_id.hpp"
 #include "translate/translate.hpp"
 
@@ -128,11 +129,13 @@ json translation_to_json(const Translation& t) {
   }
   json workspaces = json::array();
   for (auto& [id, g] : groups) workspaces.push_back(std::move(g));
-  return {{"version", kPlanDocumentVersion},
-          {"api_versions", {{"batchai", kBatchAiApiVersion}, {"aml", kAmlApiVersion}}},
-          {"summary", {{"resources", summary_kinds}, {"names_changed", renamed}, {"findings", counts}}},
-          {"workspaces", workspaces},
-          {"unassigned_findings", unassigned}};
+  // Job commands (and their job preparation) are sent to AML verbatim but shown redacted; the text
+  // form is rendered from this document, so it is redacted too.
+  return config::redact_secrets_in({{"version", kPlanDocumentVersion},
+                                    {"api_versions", {{"batchai", kBatchAiApiVersion}, {"aml", kAmlApiVersion}}},
+                                    {"summary", {{"resources", summary_kinds}, {"names_changed", renamed}, {"findings", counts}}},
+                                    {"workspaces", workspaces},
+                                    {"unassigned_findings", unassigned}});
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <string>
 
+#include "config/redaction.hpp"
 #include "translate/secret_ref.hpp"
 
 namespace bai2aml::translate {
@@ -28,6 +29,13 @@ bool secret_property(const std::string& key) {
       "primarykey",          "secondarykey"};
   const std::string k = lower(key);
   return std::find(names.begin(), names.end(), k) != names.end();
+}
+
+// Free text that bai2aml only ever quotes in findings, never sends to AML: a mount command
+// (-o password=...) and a node setup task's command line. Redacted in place. A job's command line and
+// its jobPreparation are the AML job's command and so are kept verbatim.
+bool free_text_only_quoted(const std::string& parent_lower, const std::string& key) {
+  return key == "mountCommand" || (parent_lower == "setuptask" && key == "commandLine");
 }
 
 void scrub(json& j, const std::string& parent_key) {
@@ -54,6 +62,11 @@ void scrub(json& j, const std::string& parent_key) {
     return;
   }
   for (auto it = j.begin(); it != j.end();) {
+    if (free_text_only_quoted(parent, it.key()) && it.value().is_string()) {
+      it.value() = config::redact_secrets(it.value().get<std::string>());
+      ++it;
+      continue;
+    }
     if (secret_property(it.key()) && !is_secret_ref(it.value())) {
       it = j.erase(it);
       continue;

@@ -4,7 +4,8 @@
 // instrumentationKey) and every property AML 2024-04-01 marks x-ms-secret (datastore
 // credentials.secrets, userAccountCredentials.adminUserPassword / adminUserSshPublicKey, keys and
 // tokens). Key Vault secret references (*SecretReference) and $secretFile placeholders are not
-// secrets and are kept.
+// secrets and are kept. Free text that is only ever quoted (mountCommand, setupTask.commandLine)
+// passes through config::redact_secrets.
 #pragma once
 
 #include <nlohmann/json.hpp>

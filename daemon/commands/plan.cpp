@@ -8,6 +8,7 @@
 #include <map>
 
 #include "azure/sync_arm_client.hpp"
+#include "config/redaction.hpp"
 #include "daemon/commands/commands.hpp"
 #include "daemon/commands/load_config.hpp"
 #include "daemon/commands/source_inventory.hpp"
@@ -176,6 +177,7 @@ int plan(const CommandLine& cl) {
     for (const auto& f : plan.findings)
       doc["diff_findings"].push_back({{"code", f.code}, {"severity", translate::to_string(f.severity)},
                                       {"source_id", f.source_id}, {"message", f.message}, {"remedy", f.remedy}});
+<<<<<<< HEAD
     // Streamed, one element of the long arrays at a time: the document of 100,000 resources is
     // never held as one string (nor the actions as one JSON array).
     JsonStream out(stdout);
@@ -201,19 +203,29 @@ int plan(const CommandLine& cl) {
       }
     }
     out.end();
+=======
+    // Error texts and reasons quote what ARM answered: redacted like everything printed.
+    std::printf("%s\n", config::redact_secrets_in(std::move(doc)).dump(2).c_str());
+>>>>>>> ab01aa9 (secrets (issue 14, items 3 and 4): one free-text redaction, config::redact_secrets (key=value secrets, --password-style options, SAS signatures, storage keys, bearer tokens and JWTs, URL passwords), applied to ARM error messages and body snippets, finding messages, every free-text column the store writes (findings, finding_events, operations, resource_status, cycles, source_meta), plan (text and JSON), report data (every format, job commands included), inventory export and the logs; mountCommand and setupTask.commandLine stored redacted; $secretFile resolved only at the JSON pointers the translator places, strays in observed data left out of writes with a secret-reference-ignored finding; emulator failure rules take a raw body; e2e secret-seeding test and observed-tag test)
     return kExitOk;
   }
   std::fputs(translate::render_translation_text(translation).c_str(), stdout);
-  std::printf("\nActions against the live AML state");
-  if (!observe_error.empty()) std::printf(" (target not observed: %s; every resource shown as to create)", observe_error.c_str());
-  std::printf(":\n");
-  for (const auto& [k, n] : counts) std::printf("  %-8s %d\n", k.c_str(), n);
+  std::string text = "\nActions against the live AML state";
+  if (!observe_error.empty()) text += " (target not observed: " + observe_error + "; every resource shown as to create)";
+  text += ":\n";
+  char line[64];
+  for (const auto& [k, n] : counts) {
+    std::snprintf(line, sizeof line, "  %-8s %d\n", k.c_str(), n);
+    text += line;
+  }
   for (const auto& a : plan.actions)
-    if (a.kind != reconcile::ActionKind::Noop)
-      std::printf("  %-8s %-11s %s%s%s\n", reconcile::to_string(a.kind), translate::to_string(a.resource_kind), a.id.c_str(),
-                  a.reason.empty() ? "" : "  # ", a.reason.c_str());
+    if (a.kind != reconcile::ActionKind::Noop) {
+      std::snprintf(line, sizeof line, "  %-8s %-11s ", reconcile::to_string(a.kind), translate::to_string(a.resource_kind));
+      text += line + a.id + (a.reason.empty() ? "" : "  # ") + a.reason + "\n";
+    }
   for (const auto& f : plan.findings)
-    std::printf("  [%s] %s %s: %s\n", translate::to_string(f.severity), f.code.c_str(), f.source_id.c_str(), f.message.c_str());
+    text += std::string("  [") + translate::to_string(f.severity) + "] " + f.code + " " + f.source_id + ": " + f.message + "\n";
+  std::fputs(config::redact_secrets(text).c_str(), stdout);
   return kExitOk;
 }
 

@@ -85,6 +85,20 @@ TEST_CASE("error_from_response reads ARM, bare and OAuth error bodies, and survi
   CHECK(e.retryable);
 }
 
+TEST_CASE("error_from_response redacts credentials in messages and in the body snippet") {
+  Response r;
+  r.status = 400;
+  r.body = R"({"error":{"code":"InvalidParameter","message":"bad 'AccountName=a;AccountKey=Leak1==;x'"}})";
+  auto e = error_from_response(r);
+  CHECK(e.message == "bad 'AccountName=a;AccountKey=***;x'");
+  // Not JSON: the first 200 bytes are kept. The key straddles the cut, so it is redacted before.
+  const std::string key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+  r.body = "<html>" + std::string(150, '.') + " key " + key + "</html>";
+  e = error_from_response(r);
+  CHECK(e.message.find("Eby8vdM02x") == std::string::npos);
+  CHECK(e.message.find("key ***") != std::string::npos);
+}
+
 TEST_CASE("ARM error codes are classified as Azure Service Operator does") {
   CHECK(is_retryable_arm_code("Conflict", 409));
   CHECK(is_retryable_arm_code("AnotherOperationInProgress", 409));

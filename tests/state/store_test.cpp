@@ -333,3 +333,37 @@ TEST_CASE("last_writes gives each resource's latest journalled write with its AR
   CHECK(w[1].http_status == 200);
   CHECK(store->audit_for(kAml + "/computes/C1").size() == 1);
 }
+
+TEST_CASE("free text is stored redacted: findings, journal errors, statuses, cycles, source errors") {
+  TempDir dir;
+  {
+    auto store = state::Store::open(dir.file("s.db"), {});
+    const std::string cluster = kWs + "/clusters/c1";
+    store->replace_findings("translate", {{"node-setup-unsupported", translate::Severity::Warning, cluster,
+                                           "The setup task \"export DB_PASSWORD=Leak1\" ran", "remedy"}});
+    state::Operation op;
+    op.resource_id = kAml + "/computes/c1";
+    op.action = "create";
+    op.method = "PUT";
+    op.url = "https://management.azure.com" + op.resource_id;
+    op.body_hash = "abc";
+    op.client_request_id = "req-1";
+    const auto id = store->journal_intent(op);
+    store->journal_finished(id, "failed", 400, std::string("BadRequest"), std::string("HTTP 400: <html>password=Leak2</html>"));
+    store->put_status({op.resource_id, "compute", "failed", "BadRequest", "AccountKey=Leak3;x", "h", 1, std::nullopt, ""});
+    store->record_cycle({1, "2026-01-01T00:00:00Z", 5, "degraded", 3, 0, std::string("Authorization: Bearer Leak4")});
+    store->set_source_status({"snapshot", std::nullopt, std::string("https://u:Leak5@host/x")});
+
+    CHECK(store->findings().at(0).finding.message == "The setup task \"export DB_PASSWORD=***\" ran");
+    CHECK(store->operations_for(op.resource_id).at(0).error_message == std::string("HTTP 400: <html>password=***</html>"));
+    CHECK(store->statuses().at(0).message == "AccountKey=***;x");
+    CHECK(store->last_cycle()->error == std::string("Authorization: Bearer ***"));
+    CHECK(store->source_status().last_error == std::string("https://u:***@host/x"));
+  }
+  std::string bytes = read_file(dir.file("s.db"));
+  if (::access(dir.file("s.db-wal").c_str(), F_OK) == 0) bytes += read_file(dir.file("s.db-wal"));
+  for (const char* leak : {"Leak1", "Leak2", "Leak3", "Leak4", "Leak5"}) {
+    INFO(leak);
+    CHECK(bytes.find(leak) == std::string::npos);
+  }
+}

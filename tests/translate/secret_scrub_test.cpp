@@ -75,3 +75,25 @@ TEST_CASE("scrub_secrets on the spec's PutCluster example leaves no key, passwor
   CHECK(s.find("accountKey") == std::string::npos);
   CHECK(s.find("admin_user_name") != std::string::npos);
 }
+
+TEST_CASE("scrub_secrets redacts the free text only findings quote and keeps job commands", "[scrub]") {
+  const json cluster = {
+      {"id", "/x/clusters/c"},
+      {"properties",
+       {{"nodeSetup",
+         {{"setupTask", {{"commandLine", "export DB_PASSWORD=SECRET-setup && ./start.sh"}}},
+          {"mountVolumes",
+           {{"unmanagedFileSystems",
+             json::array({{{"mountCommand", "mount -t cifs //h/s /m -o password=SECRET-mount"}, {"relativeMountPath", "m"}}})}}}}}}}};
+  const json job = {{"id", "/x/jobs/j"},
+                    {"properties",
+                     {{"jobPreparation", {{"commandLine", "run --password kept-prep"}}},
+                      {"customToolkitSettings", {{"commandLine", "run --password kept-cmd"}}}}}};
+  const json sc = scrub_secrets(cluster);
+  CHECK(sc.dump().find("SECRET-") == std::string::npos);
+  CHECK(sc["properties"]["nodeSetup"]["setupTask"]["commandLine"] == "export DB_PASSWORD=*** && ./start.sh");
+  CHECK(sc["properties"]["nodeSetup"]["mountVolumes"]["unmanagedFileSystems"][0]["mountCommand"] ==
+        "mount -t cifs //h/s /m -o password=***");
+  // A job's command line is the AML job's command: AML must run it as written.
+  CHECK(scrub_secrets(job) == job);
+}
