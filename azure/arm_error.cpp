@@ -7,12 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "azure/http_types.hpp"
-<<<<<<< HEAD
+#include "config/redaction.hpp"
 #include "config/untrusted_json.hpp"
 #include "config/utf8.hpp"
-=======
-#include "config/redaction.hpp"
->>>>>>> ab01aa9 (secrets (issue 14, items 3 and 4): one free-text redaction, config::redact_secrets (key=value secrets, --password-style options, SAS signatures, storage keys, bearer tokens and JWTs, URL passwords), applied to ARM error messages and body snippets, finding messages, every free-text column the store writes (findings, finding_events, operations, resource_status, cycles, source_meta), plan (text and JSON), report data (every format, job commands included), inventory export and the logs; mountCommand and setupTask.commandLine stored redacted; $secretFile resolved only at the JSON pointers the translator places, strays in observed data left out of writes with a secret-reference-ignored finding; emulator failure rules take a raw body; e2e secret-seeding test and observed-tag test)
 
 namespace bai2aml::azure {
 
@@ -45,17 +42,12 @@ const std::set<std::string>& terminal_codes() {
   return codes;
 }
 
-<<<<<<< HEAD
 // The first 200 bytes of a body that is not an ARM error, as one line of valid UTF-8: the message
 // reaches SQLite, status.json, plan --json and the report, whose JSON must stay well-formed whatever
-// the body was (a character cut at byte 200, Latin-1, binary). Bad bytes become '?'.
+// the body was (a character cut at byte 200, Latin-1, binary). Bad bytes become '?'. Redacted
+// before it is cut: a key cut in half no longer looks like a key.
 std::string snippet(const std::string& body) {
-  std::string s = config::valid_utf8(std::string_view(body).substr(0, 200));
-=======
-// Redacted before it is cut: a key cut in half no longer looks like a key.
-std::string snippet(const std::string& body) {
-  std::string s = config::redact_secrets(std::string_view(body).substr(0, 8192)).substr(0, 200);
->>>>>>> ab01aa9 (secrets (issue 14, items 3 and 4): one free-text redaction, config::redact_secrets (key=value secrets, --password-style options, SAS signatures, storage keys, bearer tokens and JWTs, URL passwords), applied to ARM error messages and body snippets, finding messages, every free-text column the store writes (findings, finding_events, operations, resource_status, cycles, source_meta), plan (text and JSON), report data (every format, job commands included), inventory export and the logs; mountCommand and setupTask.commandLine stored redacted; $secretFile resolved only at the JSON pointers the translator places, strays in observed data left out of writes with a secret-reference-ignored finding; emulator failure rules take a raw body; e2e secret-seeding test and observed-tag test)
+  std::string s = config::valid_utf8(config::redact_secrets(std::string_view(body).substr(0, 8192)).substr(0, 200));
   for (auto& c : s) {
     if (c == '\n' || c == '\r') c = ' ';
   }

@@ -177,19 +177,20 @@ int plan(const CommandLine& cl) {
     for (const auto& f : plan.findings)
       doc["diff_findings"].push_back({{"code", f.code}, {"severity", translate::to_string(f.severity)},
                                       {"source_id", f.source_id}, {"message", f.message}, {"remedy", f.remedy}});
-<<<<<<< HEAD
     // Streamed, one element of the long arrays at a time: the document of 100,000 resources is
     // never held as one string (nor the actions as one JSON array).
+    // Error texts and reasons quote what ARM answered: redacted like everything printed.
+    doc = config::redact_secrets_in(std::move(doc));
     JsonStream out(stdout);
     for (auto& [key, value] : doc.items()) {
       if (key == "actions") {
         out.begin_array(key);
         for (const auto& a : plan.actions)
-          out.element(nlohmann::json{{"action", reconcile::to_string(a.kind)},
-                                     {"kind", translate::to_string(a.resource_kind)},
-                                     {"id", a.id},
-                                     {"method", a.method},
-                                     {"reason", a.reason}});
+          out.element(config::redact_secrets_in(nlohmann::json{{"action", reconcile::to_string(a.kind)},
+                                                               {"kind", translate::to_string(a.resource_kind)},
+                                                               {"id", a.id},
+                                                               {"method", a.method},
+                                                               {"reason", a.reason}}));
         out.end_array();
       } else if (key == "workspaces" && value.is_array()) {
         out.begin_array(key);
@@ -203,10 +204,6 @@ int plan(const CommandLine& cl) {
       }
     }
     out.end();
-=======
-    // Error texts and reasons quote what ARM answered: redacted like everything printed.
-    std::printf("%s\n", config::redact_secrets_in(std::move(doc)).dump(2).c_str());
->>>>>>> ab01aa9 (secrets (issue 14, items 3 and 4): one free-text redaction, config::redact_secrets (key=value secrets, --password-style options, SAS signatures, storage keys, bearer tokens and JWTs, URL passwords), applied to ARM error messages and body snippets, finding messages, every free-text column the store writes (findings, finding_events, operations, resource_status, cycles, source_meta), plan (text and JSON), report data (every format, job commands included), inventory export and the logs; mountCommand and setupTask.commandLine stored redacted; $secretFile resolved only at the JSON pointers the translator places, strays in observed data left out of writes with a secret-reference-ignored finding; emulator failure rules take a raw body; e2e secret-seeding test and observed-tag test)
     return kExitOk;
   }
   std::fputs(translate::render_translation_text(translation).c_str(), stdout);
