@@ -10,6 +10,16 @@
 
 namespace bai2aml::daemon {
 
+bool StatusPublisher::write_files(const StatusSnapshot& s) {
+  try {
+    write_status_files(paths_, s);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("status files not updated: {}", e.what());
+    return false;
+  }
+}
+
 bool StatusPublisher::publish(const StatusSnapshot& s, const std::optional<CycleFacts>& cycle) {
   if (s.projected_completion) {
     const auto late = completion_after_cutoff_warning(s.projected_completion, s.cutoff);
@@ -19,13 +29,7 @@ bool StatusPublisher::publish(const StatusSnapshot& s, const std::optional<Cycle
     late_ = late.has_value();
   }
 
-  bool written = true;
-  try {
-    write_status_files(paths_, s);
-  } catch (const std::exception& e) {
-    spdlog::error("status files not updated: {}", e.what());
-    written = false;
-  }
+  const bool written = write_files(s);
   const std::string summary = status_summary_line(s);
   notifier_.status(summary);
   if (!cycle)
@@ -38,13 +42,7 @@ bool StatusPublisher::publish(const StatusSnapshot& s, const std::optional<Cycle
 }
 
 bool StatusPublisher::publish_progress(const StatusSnapshot& s, const std::string& line) {
-  bool written = true;
-  try {
-    write_status_files(paths_, s);
-  } catch (const std::exception& e) {
-    spdlog::error("status files not updated: {}", e.what());
-    written = false;
-  }
+  const bool written = write_files(s);
   notifier_.status(status_summary_line(s) + " (" + line + ")");
   // Plain consoles (journald, pipes) get the line once a minute, so a long pass is visibly alive.
   const auto now = std::chrono::steady_clock::now();

@@ -46,6 +46,7 @@ class StatusPublisher {
   bool publish_progress(const StatusSnapshot& s, const std::string& line);
 
  private:
+  bool write_files(const StatusSnapshot& s);  // false (logged) when a file cannot be written
   config::Status paths_;
   Notifier& notifier_;
   bool late_ = false;  // the last projection seen fell after the cutoff

@@ -26,7 +26,7 @@ packages=(build-essential cmake pkg-config ca-certificates openssl
   libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev catch2 libsystemd-dev systemd
   python3 python3-jsonschema ccache chromium)
 # Only the fuzz build needs clang and libFuzzer.
-[ "$fuzz" -eq 0 ] || packages+=(clang-14 libfuzzer-14-dev)
+[ "$fuzz" -eq 0 ] || packages+=(clang-14 libfuzzer-14-dev libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
