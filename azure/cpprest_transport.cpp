@@ -109,7 +109,7 @@ class CpprestTransport : public Transport {
             return out;
           });
         })
-        .then([work, in_flight, io, callback, where](pplx::task<Response> task) {
+        .then([work, in_flight, io, callback, where](pplx::task<Response> task) mutable {
           std::optional<Result<Response>> result;
           try {
             result.emplace(task.get());
@@ -131,9 +131,12 @@ class CpprestTransport : public Transport {
             result.emplace(mentions_tls(what) ? transport_error(errc::kTlsError, where + ": TLS failure: " + what, false)
                                               : transport_error(errc::kConnectionError, where + ": " + what, true));
           }
-          // The handler takes the work guard along: after this post, this thread touches nothing
-          // of the io_context (whose owner may destroy it as soon as the handler has run).
-          boost::asio::post(*io, [callback, work, r = std::move(*result)]() mutable {
+          // The handler takes the work guard and the callback along, moved: this continuation keeps
+          // no copy whose release, later on this pool thread, could reach an io_context that the
+          // owner destroys as soon as the count below reaches zero (a drain cut short by a second
+          // SIGTERM never runs the handler: the io_context destroys it, and with it the last
+          // reference). After the post, this thread touches nothing of the io_context.
+          boost::asio::post(*io, [callback = std::move(callback), work = std::move(work), r = std::move(*result)]() mutable {
             work->reset();
             (*callback)(std::move(r));
           });

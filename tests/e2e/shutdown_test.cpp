@@ -36,6 +36,8 @@ std::string seed_with_many_clusters() {
   return seed.dump();
 }
 
+std::string tail(const std::string& text, std::size_t n) { return text.size() > n ? text.substr(text.size() - n) : text; }
+
 void check_no_sanitizer_report(const std::string& err) {
   INFO(err.substr(0, 4000));
   CHECK(err.find("AddressSanitizer") == std::string::npos);
@@ -57,7 +59,9 @@ TEST_CASE("SIGTERM with 200 writes queued and in flight exits 0 without a saniti
     ChildProcess run({BAI2AML_BIN, "run", "--config", bench.config_path()}, {}, bench.file("run.out"), bench.file("run.err"));
     REQUIRE(eventually([&] { return write_requests(emulator) >= 8; }, std::chrono::seconds(60)));
     run.signal(SIGTERM);
-    CHECK(run.wait(std::chrono::seconds(40)) == 0);
+    const int code = run.wait(std::chrono::seconds(40));
+    INFO(tail(read_file(bench.file("run.err")), 4000));
+    CHECK(code == 0);
     check_no_sanitizer_report(read_file(bench.file("run.err")));
   }
   SECTION("a second signal stops at once, the rest stays journalled") {
@@ -67,8 +71,10 @@ TEST_CASE("SIGTERM with 200 writes queued and in flight exits 0 without a saniti
     // Signals sent back to back may arrive as one: the second one goes once the first was taken.
     REQUIRE(eventually([&] { return read_file(bench.file("run.err")).find("SIGTERM received") != std::string::npos; }));
     run.signal(SIGTERM);
-    CHECK(run.wait(std::chrono::seconds(40)) == 0);
+    const int code = run.wait(std::chrono::seconds(40));
     const std::string err = read_file(bench.file("run.err"));
+    INFO(tail(err, 4000));
+    CHECK(code == 0);
     check_no_sanitizer_report(err);
     CHECK(err.find("stopping now") != std::string::npos);
   }
