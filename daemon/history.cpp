@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "config/utf8.hpp"
 #include "daemon/logging.hpp"
 
 namespace bai2aml::daemon {
@@ -138,14 +139,19 @@ nlohmann::json history_to_json(const ResourceHistory& h) {
 }
 
 std::string history_to_text(const ResourceHistory& h) {
+  // Every field is free text from the database (names, ARM error messages, request ids): printed
+  // through terminal_text, so that no escape sequence or carriage return in it reaches the terminal
+  // and no newline in it forges a line of the story.
+  using config::terminal_text;
   std::string out;
-  if (!h.source_id.empty()) out += "Batch AI: " + h.source_id + "\n";
-  for (const auto& id : h.aml_ids) out += "AML:      " + id + "\n";
+  if (!h.source_id.empty()) out += "Batch AI: " + terminal_text(h.source_id) + "\n";
+  for (const auto& id : h.aml_ids) out += "AML:      " + terminal_text(id) + "\n";
   out += "\n";
   const bool many = h.aml_ids.size() + (h.source_id.empty() ? 0 : 1) > 1;
   for (const auto& e : h.events) {
-    out += e.at + "  " + e.type + std::string(8 - std::min<std::size_t>(7, e.type.size()), ' ') + e.summary;
-    if (many && e.type != "finding") out += "  [" + e.resource_id.substr(e.resource_id.rfind('/') + 1) + "]";
+    out += terminal_text(e.at) + "  " + terminal_text(e.type) + std::string(8 - std::min<std::size_t>(7, e.type.size()), ' ') +
+           terminal_text(e.summary);
+    if (many && e.type != "finding") out += "  [" + terminal_text(e.resource_id.substr(e.resource_id.rfind('/') + 1)) + "]";
     out += "\n";
   }
   if (h.events.empty()) out += "Nothing recorded yet.\n";

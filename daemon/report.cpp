@@ -1,6 +1,7 @@
 #include "daemon/report.hpp"
 
 #include "config/redaction.hpp"
+#include "config/utf8.hpp"
 #include "daemon/store_status.hpp"
 #include "reconcile/source_retirement.hpp"
 #include "translate/batchai_id.hpp"
@@ -269,7 +270,9 @@ std::string report_to_markdown(const ReportData& d) {
       md << "- `" << e.source_id << "`: " << e.detail << "\n";
     }
   if (!history) md << "None.\n";
-  return md.str();
+  // Names and messages are free text from the database and the document is read on a terminal
+  // too: nothing in it that a terminal would obey (an escape sequence, a carriage return).
+  return config::terminal_text(md.str(), true);
 }
 
 }  // namespace bai2aml::daemon

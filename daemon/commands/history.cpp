@@ -2,6 +2,7 @@
 // state changes and findings.
 #include <cstdio>
 
+#include "config/utf8.hpp"
 #include "daemon/commands/commands.hpp"
 #include "daemon/commands/load_config.hpp"
 #include "daemon/history.hpp"
@@ -15,7 +16,7 @@ int history(const CommandLine& cl) {
   const auto h = gather_history(*store, cl.resource_id);
   if (!h.found) {
     std::fprintf(stderr, "bai2aml history: \"%s\" is neither a Batch AI nor an AML resource known to the database %s\n",
-                 cl.resource_id.c_str(), cfg->state.database.c_str());
+                 config::terminal_text(cl.resource_id).c_str(), cfg->state.database.c_str());
     return kExitRuntimeFailure;
   }
   if (cl.json) std::printf("%s\n", history_to_json(h).dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());

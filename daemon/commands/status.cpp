@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <map>
 
+#include "config/utf8.hpp"
 #include "daemon/commands/commands.hpp"
 #include "daemon/commands/load_config.hpp"
 #include "daemon/cutoff.hpp"
@@ -12,6 +13,13 @@
 #include "state/store.hpp"
 
 namespace bai2aml::daemon::commands {
+namespace {
+
+// Names, ARM error messages and finding messages are free text from the database: no escape
+// sequence or carriage return in them reaches the operator's terminal.
+std::string tty(const std::string& text) { return config::terminal_text(text); }
+
+}  // namespace
 
 int status(const CommandLine& cl) {
   auto cfg = load_config_or_report(cl.config_path);
@@ -23,7 +31,7 @@ int status(const CommandLine& cl) {
     std::printf("%s\n", status_json_text(snap).c_str());
     return kExitOk;
   }
-  std::printf("%s\n\n", status_summary_line(snap).c_str());
+  std::printf("%s\n\n", tty(status_summary_line(snap)).c_str());
   std::printf("cutoff        %s (%s)\n", format_rfc3339(cfg->cutoff).c_str(), cutoff_countdown(cfg->cutoff, now).c_str());
   std::printf("source        %s%s\n", to_string(snap.source_mode),
               snap.source_fetched_at ? (", inventory read " + format_rfc3339(*snap.source_fetched_at)).c_str() : "");
@@ -39,7 +47,7 @@ int status(const CommandLine& cl) {
               static_cast<long long>(r.failed), static_cast<long long>(r.blocked), static_cast<long long>(r.retired));
   if (snap.projected_completion)
     std::printf("projected     %s\n", format_rfc3339(*snap.projected_completion).c_str());
-  if (snap.last_error) std::printf("last error    %s\n", snap.last_error->c_str());
+  if (snap.last_error) std::printf("last error    %s\n", tty(*snap.last_error).c_str());
   if (cfg->policy.retire_source != config::RetireSource::Never) {
     // What policy.retire_source did to the Batch AI side, from the journal.
     std::map<std::string, int> done;
@@ -57,14 +65,15 @@ int status(const CommandLine& cl) {
   for (auto sev : {translate::Severity::Error, translate::Severity::Warning, translate::Severity::Info}) {
     for (const auto& f : findings) {
       if (f.finding.severity != sev) continue;
-      std::printf("  [%s] %s  %s\n      %s\n      remedy: %s\n", translate::to_string(sev), f.finding.code.c_str(),
-                  f.finding.source_id.c_str(), f.finding.message.c_str(), f.finding.remedy.c_str());
+      std::printf("  [%s] %s  %s\n      %s\n      remedy: %s\n", translate::to_string(sev), tty(f.finding.code).c_str(),
+                  tty(f.finding.source_id).c_str(), tty(f.finding.message).c_str(), tty(f.finding.remedy).c_str());
     }
   }
   // Resources that need attention, by name.
   for (const auto& st : store->statuses())
     if (st.state == "failed" || st.state == "blocked")
-      std::printf("  %-7s %s: %s %s\n", st.state.c_str(), st.id.c_str(), st.reason.c_str(), st.message.c_str());
+      std::printf("  %-7s %s: %s %s\n", tty(st.state).c_str(), tty(st.id).c_str(), tty(st.reason).c_str(),
+                  tty(st.message).c_str());
   return kExitOk;
 }
 
