@@ -123,11 +123,39 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     progress_.started = t0_;
     progress_.started_at = started_at_;
     stage(PassStage::ReadingSource);
-    read_source();
+    guarded([&] { read_source(); });
   }
 
  private:
   void stage(PassStage s) { progress_.stage = s; }
+
+  // Every step of a pass runs guarded: one that throws (a bug, or SQLite "database is locked"
+  // because another process held the write lock past the busy timeout) ends this pass, degraded,
+  // with the error in status and the cycles table; the daemon goes on and the next pass starts
+  // over. Unguarded, the exception would leave io_context::run() and end the process, which
+  // systemd restarts into the same failure. The executor guards each resource the same way.
+  template <class Step>
+  void guarded(Step&& step) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      abandon_pass(e.what());
+    }
+  }
+
+  void abandon_pass(const std::string& what) {
+    const std::string why = std::string("internal error while ") + to_string(progress_.stage) + ": " + what;
+    if (!running_) {
+      spdlog::error("{} (after its pass ended)", why);
+      return;
+    }
+    spdlog::error("pass {}: {}; the pass ends here, the next one starts over", report_.number, why);
+    try {
+      finish(Phase::Degraded, why);
+    } catch (const std::exception& e) {
+      spdlog::error("pass {}: cannot end the pass cleanly: {}", report_.number, e.what());
+    }
+  }
 
   std::int64_t count_writes() const {
     std::int64_t n = 0;
@@ -141,31 +169,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   void read_source() {
     auto self = shared_from_this();
     auto on_inventory = [self](azure::Result<azure::Inventory, azure::SourceUnavailable> r) {
-      auto& store = self->store_;
-      const bool from_file = !self->cfg_->source.inventory_file.empty();
-      if (r.ok()) {
-        if (!from_file) self->live_read_ = r.value().resources;
-        // Guarded deletion: what vanished stays in the snapshot until the prune guard releases it.
-        auto guarded = guard_read(store, std::move(r.value().resources), Clock::now() >= self->cfg_->cutoff,
-                                  self->cfg_->source.subscription_id);
-        store.transaction([&] {
-          self->inventory_ = stored_form(std::move(guarded.inventory));
-          store.replace_inventory(self->inventory_, r.value().fetched_at);
-          store.replace_vanished_sources(guarded.ledger);
-          store.set_source_status({from_file ? "snapshot" : "live", format_rfc3339(r.value().fetched_at), std::nullopt});
-        });
-        self->guard_findings_ = std::move(guarded.findings);
-        self->guard_awaiting_ = guarded.awaiting_second_read;
-      } else {
-        auto previous = store.source_status();
-        const std::string why = std::string(azure::to_string(r.error().reason)) + ": " + r.error().message;
-        store.set_source_status({"snapshot", previous.fetched_at, why});
-        self->source_error_ = why;
-        spdlog::warn("Batch AI source unreadable ({}); continuing from the snapshot of {} ({})", why,
-                     previous.fetched_at.value_or("never"), cutoff_countdown(self->cfg_->cutoff, Clock::now()));
-      }
-      if (self->stopping_) return self->finish(Phase::Converging, std::nullopt);
-      self->translate_desired();
+      self->guarded([&] { self->take_inventory(std::move(r)); });
     };
     if (!cfg_->source.inventory_file.empty()) {
       auto result = azure::load_inventory_file(cfg_->source.inventory_file, cfg_->source);
@@ -174,6 +178,34 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       reader_ = std::make_unique<azure::BatchAiReader>(*client_, cfg_->source, 4);
       reader_->read(on_inventory);
     }
+  }
+
+  // 1b. What the read gave: stored (the snapshot and the prune guard's ledger), then translated.
+  void take_inventory(azure::Result<azure::Inventory, azure::SourceUnavailable> r) {
+    const bool from_file = !cfg_->source.inventory_file.empty();
+    if (r.ok()) {
+      if (!from_file) live_read_ = r.value().resources;
+      // Guarded deletion: what vanished stays in the snapshot until the prune guard releases it.
+      auto kept = guard_read(store_, std::move(r.value().resources), Clock::now() >= cfg_->cutoff,
+                                cfg_->source.subscription_id);
+      store_.transaction([&] {
+        inventory_ = stored_form(std::move(kept.inventory));
+        store_.replace_inventory(inventory_, r.value().fetched_at);
+        store_.replace_vanished_sources(kept.ledger);
+        store_.set_source_status({from_file ? "snapshot" : "live", format_rfc3339(r.value().fetched_at), std::nullopt});
+      });
+      guard_findings_ = std::move(kept.findings);
+      guard_awaiting_ = kept.awaiting_second_read;
+    } else {
+      auto previous = store_.source_status();
+      const std::string why = std::string(azure::to_string(r.error().reason)) + ": " + r.error().message;
+      store_.set_source_status({"snapshot", previous.fetched_at, why});
+      source_error_ = why;
+      spdlog::warn("Batch AI source unreadable ({}); continuing from the snapshot of {} ({})", why,
+                   previous.fetched_at.value_or("never"), cutoff_countdown(cfg_->cutoff, Clock::now()));
+    }
+    if (stopping_) return finish(Phase::Converging, std::nullopt);
+    translate_desired();
   }
 
   // 2. Translate the stored inventory into the desired AML state (pure), and record it.
@@ -221,22 +253,27 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     observer_ = std::make_unique<reconcile::Observer>(*client_);
     auto self = shared_from_this();
     observer_->observe(rg, version_containers, [self, version_containers](reconcile::Observation obs) {
-      if (!obs.usable()) {
-        std::string why = obs.errors.empty() ? "the workspaces could not be listed" : obs.errors.front();
-        return self->finish(Phase::Degraded, "cannot observe AML: " + why);
-      }
-      self->unobserved_scopes_ = obs.incomplete;
-      self->scope_findings_ = reconcile::unobserved_scope_findings(obs);
-      self->observed_ = std::move(obs.resources);
-      const auto scope = reconcile::source_scope(self->cfg_->source);
-      std::vector<state::ObservedRecord> records;
-      for (const auto& o : self->observed_)
-        records.push_back({o.id, translate::to_string(o.kind), o.body, reconcile::provisioning_state(o.body),
-                           reconcile::owned_here(o, scope), ""});
-      self->store_.replace_observed(records);
-      self->retranslate_if_names_moved(version_containers);
-      self->plan();
+      self->guarded([&] { self->take_observation(std::move(obs), version_containers); });
     });
+  }
+
+  // 3a. What AML holds, as observed: stored, then planned against.
+  void take_observation(reconcile::Observation obs, const std::set<std::string>& version_containers) {
+    if (!obs.usable()) {
+      std::string why = obs.errors.empty() ? "the workspaces could not be listed" : obs.errors.front();
+      return finish(Phase::Degraded, "cannot observe AML: " + why);
+    }
+    unobserved_scopes_ = obs.incomplete;
+    scope_findings_ = reconcile::unobserved_scope_findings(obs);
+    observed_ = std::move(obs.resources);
+    const auto scope = reconcile::source_scope(cfg_->source);
+    std::vector<state::ObservedRecord> records;
+    for (const auto& o : observed_)
+      records.push_back({o.id, translate::to_string(o.kind), o.body, reconcile::provisioning_state(o.body),
+                         reconcile::owned_here(o, scope), ""});
+    store_.replace_observed(records);
+    retranslate_if_names_moved(version_containers);
+    plan();
   }
 
   // 3b. Names follow what AML holds (issue 12): a resource keeps the name it exists under, and no
@@ -316,6 +353,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     reconcile::fetch_quota_inputs(
         *client_, cfg_->target.subscription_id, cfg_->target.location,
         [self, new_computes, new_jobs, compute_bodies, existing_computes](reconcile::QuotaInputs q) {
+          self->guarded([&] {
           if (!q.errors.empty()) {
             // Without the figures ARM still has the last word on quota.
             spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
@@ -327,6 +365,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
           reconcile::hold_for_quota(self->plan_,
                                     reconcile::check_job_quota(new_jobs, compute_bodies, q.vm_sizes, q.usages));
           self->execute();
+          });
         });
   }
 
@@ -418,7 +457,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   void wait_until_quiet() {
     if (stopping_) {
       auto self = shared_from_this();
-      executor_->shut_down(std::chrono::seconds(20), [self](bool) { self->record_statuses(); });
+      executor_->shut_down(std::chrono::seconds(20), [self](bool) { self->guarded([&] { self->record_statuses(); }); });
       return;
     }
     if (quiet()) return record_statuses();
@@ -426,7 +465,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     quiet_timer_.expires_after(20ms);
     quiet_timer_.async_wait([self](const boost::system::error_code& ec) {
       if (ec) return;
-      self->wait_until_quiet();
+      self->guarded([&] { self->wait_until_quiet(); });
     });
   }
 

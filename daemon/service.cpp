@@ -69,7 +69,7 @@ class Service {
     }
     start_cycle();
     arm_progress();
-    io_.run();
+    run_loop();
     // A drain cut short leaves requests in flight: their completions must be done with io_ before it
     // is destroyed (with the handlers they posted, which never run).
     cycle_.close();
@@ -80,6 +80,21 @@ class Service {
   }
 
  private:
+  // The last resort behind the pass's and the executor's own guards: what still escapes a handler
+  // is logged and the loop goes on (an io_context runs again after a handler threw). A pass it
+  // leaves hanging makes no progress, so the watchdog is withheld and systemd restarts the daemon;
+  // `apply --timeout` ends the same way. Ending here instead would crash-loop on the same data.
+  void run_loop() {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::critical("internal error escaped the event loop: {}; the daemon goes on", e.what());
+      }
+    }
+  }
+
   void start_cycle() {
     if (stopping_) return;
     cycle_.run([this](CycleReport report) { on_cycle_done(report); });

@@ -39,17 +39,21 @@ std::optional<std::vector<FailureRule>> parse_failure_rules(const json& body, st
       *error = at + ".path_prefix must be a path starting with '/'";
       return std::nullopt;
     }
-    if (r.contains("status")) {
-      if (!r["status"].is_number_integer() || r["status"].get<int>() < 400 || r["status"].get<int>() > 599) {
-        *error = at + ".status must be an HTTP error status (400-599)";
-        return std::nullopt;
-      }
-      rule.status = r["status"].get<int>();
-    }
     if (r.contains("body")) {
       std::string text;
       if (!optional_string(r, "body", text, error, i)) return std::nullopt;
       rule.body = std::move(text);
+    }
+    if (r.contains("status")) {
+      // A rule with its own body may also answer 2xx: an endpoint that says OK with a body of the
+      // wrong shape (a proxy's page, a truncated or mistyped document).
+      const int low = rule.body ? 200 : 400;
+      if (!r["status"].is_number_integer() || r["status"].get<int>() < low || r["status"].get<int>() > 599 ||
+          (r["status"].get<int>() >= 300 && r["status"].get<int>() < 400)) {
+        *error = at + (rule.body ? ".status must be 2xx, 4xx or 5xx" : ".status must be an HTTP error status (400-599)");
+        return std::nullopt;
+      }
+      rule.status = r["status"].get<int>();
     }
     if (r.contains("times")) {
       if (!r["times"].is_number_integer() || r["times"].get<long long>() < 1) {

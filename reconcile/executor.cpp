@@ -165,13 +165,41 @@ void Executor::wake_waiting() {
 
 void Executor::process(const std::string& key, WorkQueue::Done done) {
   std::weak_ptr<int> alive = alive_;
-  // Exactly one outcome per processing; it is applied, then the queue slot is released.
-  auto finish = [this, alive, key, done](Outcome outcome) {
+  auto ended = std::make_shared<bool>(false);
+  // Exactly one outcome per processing (a later one, after an internal error ended it, is
+  // dropped); it is applied, then the queue slot is released.
+  auto finish = [this, alive, key, done, ended](Outcome outcome) {
+    if (*ended) return;
+    *ended = true;
     if (alive.expired()) return done();
-    apply(key, outcome);
+    try {
+      apply(key, outcome);
+    } catch (const std::exception& e) {
+      spdlog::error("executor: recording the outcome for {} failed: {}", key, e.what());
+    }
     done();
   };
+  try {
+    process_item(key, finish, std::move(done));
+  } catch (const std::exception& e) {
+    internal_error(key, e, finish);
+  }
+}
 
+// One resource's internal error (a bug, or data no parser foresaw) is that resource's: it ends the
+// attempt as a retryable error, after a backoff, and the rest of the pass goes on, as
+// controller-runtime recovers a Reconcile that panics.
+void Executor::internal_error(const std::string& key, const std::exception& e,
+                              const std::function<void(Outcome)>& finish) {
+  auto& st = status_[key];
+  st.last_error = std::string("InternalError: ") + e.what();
+  spdlog::error("executor: {}: {}; retried after a backoff, the other resources go on", st.id.empty() ? key : st.id,
+                st.last_error);
+  finish(Outcome::retry("InternalError", RetrySpeed::Slow));
+}
+
+void Executor::process_item(const std::string& key, const std::function<void(Outcome)>& finish,
+                            WorkQueue::Done done) {
   const auto planned = plan_.find(key);
   const auto resumed = resume_ids_.find(key);
   const std::string id = planned != plan_.end() ? planned->second.id
@@ -261,26 +289,27 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
     auto on_poll = [this, life, key, op_id, phase, resource_id, created_at, write_request_id,
                     finish](azure::Result<azure::WriteOutcome> r) {
       if (life.expired()) return;
-      if (!r || r.value().done) deadline_.erase(op_id);
-      if (!r) {
-        const auto& e = r.error();
-        status_[key].last_error = e.to_string();
-        log_azure_write(failed_write(phase, resource_id, write_ended(op_id, created_at), e,
-                                     write_request_id.empty() ? e.request_id : write_request_id));
-        try {
-          store_.journal_finished(op_id, "failed", status_or_null(e.http_status), e.code, e.message);
-        } catch (const std::exception& ex) {
-          spdlog::error("executor: journal update failed: {}", ex.what());
-        }
-        resume_ids_.erase(key);
-        // The next attempt begins again (ASO clears the token on a poll failure).
-        return finish(e.retryable ? Outcome::retry(e.code) : Outcome::terminal(e.code));
-      }
-      const auto& w = r.value();
-      if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
-      log_azure_write(succeeded_write(phase, resource_id, write_ended(op_id, created_at), w.request_id));
       try {
-        store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
+        if (!r || r.value().done) deadline_.erase(op_id);
+        if (!r) {
+          const auto& e = r.error();
+          status_[key].last_error = e.to_string();
+          log_azure_write(failed_write(phase, resource_id, write_ended(op_id, created_at), e,
+                                       write_request_id.empty() ? e.request_id : write_request_id));
+          try {
+            store_.journal_finished(op_id, "failed", status_or_null(e.http_status), e.code, e.message);
+          } catch (const std::exception& ex) {
+            spdlog::error("executor: journal update failed: {}", ex.what());
+          }
+          resume_ids_.erase(key);
+          // The next attempt begins again (ASO clears the token on a poll failure).
+          return finish(e.retryable ? Outcome::retry(e.code) : Outcome::terminal(e.code));
+        }
+        const auto& w = r.value();
+        if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
+        log_azure_write(succeeded_write(phase, resource_id, write_ended(op_id, created_at), w.request_id));
+        try {
+          store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
       } catch (const std::exception& ex) {
         spdlog::error("executor: journal update failed: {}", ex.what());
       }
@@ -289,6 +318,9 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
         return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
       }
       finish(Outcome::done());
+      } catch (const std::exception& ex) {
+        internal_error(key, ex, finish);
+      }
     };
     // No read-back of the result: nothing here uses it, and the next cycle's LIST observes it.
     client_.poll(*token, on_poll, azure::ReadBack::None);
@@ -410,27 +442,28 @@ void Executor::send(const std::string& key, const Action& action, const std::str
   auto on_result = [this, life, key, op_id, phase, resource_id = action.id, finish,
                     audit](azure::Result<azure::WriteOutcome> r) {
     if (life.expired()) return;
-    if (!r) {
-      const auto& e = r.error();
-      audit(status_or_null(e.http_status), "failed: " + e.code, e.request_id);
-      status_[key].last_error = e.to_string();
-      log_azure_write(failed_write(phase, resource_id, write_ended(op_id, ""), e, e.request_id));
-      try {
-        store_.journal_finished(op_id, "failed", status_or_null(e.http_status), e.code, e.message);
-      } catch (const std::exception& ex) {
-        spdlog::error("executor: journal update failed: {}", ex.what());
-      }
-      return finish(e.retryable ? Outcome::retry(e.code) : Outcome::terminal(e.code));
-    }
-    const auto& w = r.value();
-    audit(status_or_null(w.http_status), w.done ? "succeeded" : "accepted", w.request_id);
-    if (w.done) log_azure_write(succeeded_write(phase, resource_id, write_ended(op_id, ""), w.request_id));
     try {
-      if (!w.done && w.operation) {
-        store_.journal_sent(op_id, status_or_null(w.http_status), w.operation->to_json());
-      } else {
-        store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
+      if (!r) {
+        const auto& e = r.error();
+        audit(status_or_null(e.http_status), "failed: " + e.code, e.request_id);
+        status_[key].last_error = e.to_string();
+        log_azure_write(failed_write(phase, resource_id, write_ended(op_id, ""), e, e.request_id));
+        try {
+          store_.journal_finished(op_id, "failed", status_or_null(e.http_status), e.code, e.message);
+        } catch (const std::exception& ex) {
+          spdlog::error("executor: journal update failed: {}", ex.what());
+        }
+        return finish(e.retryable ? Outcome::retry(e.code) : Outcome::terminal(e.code));
       }
+      const auto& w = r.value();
+      audit(status_or_null(w.http_status), w.done ? "succeeded" : "accepted", w.request_id);
+      if (w.done) log_azure_write(succeeded_write(phase, resource_id, write_ended(op_id, ""), w.request_id));
+      try {
+        if (!w.done && w.operation) {
+          store_.journal_sent(op_id, status_or_null(w.http_status), w.operation->to_json());
+        } else {
+          store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
+        }
     } catch (const std::exception& ex) {
       spdlog::error("executor: journal update failed: {}", ex.what());
     }
@@ -438,6 +471,9 @@ void Executor::send(const std::string& key, const Action& action, const std::str
     if (phase == kReplaceDelete || phase == kRecoverDeletePhase)
       return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
     finish(Outcome::done());
+    } catch (const std::exception& ex) {
+      internal_error(key, ex, finish);
+    }
   };
   if (method == "PUT") {
     client_.begin_put(action.id, body, on_result);

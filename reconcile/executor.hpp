@@ -109,6 +109,8 @@ class Executor {
 
  private:
   void process(const std::string& key, WorkQueue::Done done);
+  void process_item(const std::string& key, const std::function<void(Outcome)>& finish, WorkQueue::Done done);
+  void internal_error(const std::string& key, const std::exception& e, const std::function<void(Outcome)>& finish);
   void begin(const std::string& key, const std::function<void(Outcome)>& finish, WorkQueue::Done done);
   void send(const std::string& key, const Action& action, const std::string& phase, const std::string& method,
             const std::function<void(Outcome)>& finish);
