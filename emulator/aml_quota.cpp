@@ -21,14 +21,6 @@ std::string normalize_location(const std::string& loc) {
   return out;
 }
 
-const json& aml_properties(const json& compute) {
-  static const json empty = json::object();
-  const json::json_pointer p("/properties/properties");
-  return compute.contains(p) && compute.at(p).is_object() ? compute.at(p) : empty;
-}
-
-bool low_priority(const json& props) { return iequals(string_or(props, "vmPriority", "Dedicated"), "LowPriority"); }
-
 // "standardNCFamily" -> "Standard NC" (AML's quota messages say "Standard NC family vCPU quota").
 std::string family_label(const std::string& family) {
   const std::string usage = family_usage_name(family, false);
@@ -61,37 +53,15 @@ std::optional<Short> overflow(const QuotaTable& quotas, const CoreUsage& u, cons
 
 }  // namespace
 
-CoreUsage core_usage(const ResourceStore::Tx& tx, const std::string& subscription, const std::string& location) {
-  CoreUsage u;
-  // The store's index of the region's computes: no scan of the whole store per compute PUT.
-  for (const json* r : tx.computes_in_region(subscription, location)) {
-    const json& p = aml_properties(*r);
-    const VmSize* size = find_vm_size(string_or(p, "vmSize", ""));
-    if (!size) continue;
-    ++u.clusters;
-    const long long nodes = p.contains("scaleSettings") ? int_or(p["scaleSettings"], "minNodeCount", 0) : 0;
-    const long long cores = nodes * size->vcpus;
-    if (low_priority(p)) {
-      u.low_priority += cores;
-      u.family_low_priority[size->family] += cores;
-    } else {
-      u.dedicated += cores;
-      u.family_dedicated[size->family] += cores;
-    }
-  }
-  return u;
-}
-
 std::optional<Response> refuse_compute_for_quota(const QuotaTable& quotas, const ResourceStore::Tx& tx,
                                                  const std::string& subscription, const json& compute) {
   const json& p = aml_properties(compute);
   const VmSize* size = find_vm_size(string_or(p, "vmSize", ""));
   if (!size) return std::nullopt;  // the validator refuses unknown sizes
   const std::string location = normalize_location(string_or(compute, "location", ""));
-  const long long min = p.contains("scaleSettings") ? int_or(p["scaleSettings"], "minNodeCount", 0) : 0;
-  const long long nodes = std::max(1LL, min);
+  const long long nodes = std::max(1LL, min_node_count(p));
   const long long cores = nodes * size->vcpus;
-  const auto short_of = overflow(quotas, core_usage(tx, subscription, location), location, *size, low_priority(p), cores, false);
+  const auto short_of = overflow(quotas, tx.core_usage(subscription, location), location, *size, low_priority(p), cores, false);
   if (!short_of) return std::nullopt;
   return arm_error(400, "BadRequest",
                    "The specified subscription has a " + short_of->label + " vCPU quota of " +

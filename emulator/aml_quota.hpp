@@ -11,22 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/http_types.hpp"
+#include "emulator/core_usage.hpp"
 #include "emulator/resource_store.hpp"
 #include "emulator/vm_catalog.hpp"
 
 namespace bai2aml::emulator {
 
-struct CoreUsage {
-  long long clusters = 0;
-  long long dedicated = 0, low_priority = 0;
-  std::map<std::string, long long> family_dedicated, family_low_priority;  // family id -> vCPUs
-};
-
-// The subscription's AmlComputes in `location` (lower case, no spaces).
-CoreUsage core_usage(const ResourceStore::Tx& tx, const std::string& subscription, const std::string& location);
-
-// 400 BadRequest when the quota cannot hold a new compute's minimum; nullopt when it fits.
-// `compute`: the resource as it would be stored (with its location).
 std::optional<Response> refuse_compute_for_quota(const QuotaTable& quotas, const ResourceStore::Tx& tx,
                                                  const std::string& subscription, const nlohmann::json& compute);
 

@@ -226,15 +226,18 @@ Response patch_item(Context& ctx, const Request& req, const ArmPath& p, const Re
     if (!existing) return not_found(p, kind);
     switch (kind.id) {
       case KindId::AmlCompute: {
-        (*existing)["properties"]["properties"]["scaleSettings"] = body["properties"]["properties"]["scaleSettings"];
-        (*existing)["properties"]["properties"]["targetNodeCount"] =
+        // Through put(): the region's core usage counts minNodeCount.
+        json updated = *existing;
+        updated["properties"]["properties"]["scaleSettings"] = body["properties"]["properties"]["scaleSettings"];
+        updated["properties"]["properties"]["targetNodeCount"] =
             int_or(body["properties"]["properties"]["scaleSettings"], "minNodeCount", 0);
-        (*existing)["properties"]["modifiedOn"] = rfc3339_now();
-        set_provisioning_state(kind.id, *existing, "Updating");
-        const std::string location = operation_location(*existing, inherited_location(tx, p, kind));
+        updated["properties"]["modifiedOn"] = rfc3339_now();
+        set_provisioning_state(kind.id, updated, "Updating");
+        tx.put(updated);
+        const std::string location = operation_location(updated, inherited_location(tx, p, kind));
         const std::string op =
-            start_operation(ctx, (*existing)["id"].get<std::string>(), kind.id, Operation::Action::Update, location);
-        Response resp = resource_response(200, kind.id, *existing);
+            start_operation(ctx, updated["id"].get<std::string>(), kind.id, Operation::Action::Update, location);
+        Response resp = resource_response(200, kind.id, updated);
         add_operation_headers(ctx, req, resp, op, kind.provider, location, false);
         return resp;
       }

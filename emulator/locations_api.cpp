@@ -39,7 +39,7 @@ Response vm_sizes_response() {
 
 Response usages_response(Context& ctx, const Request& req, const ArmPath& p) {
   const std::string location = normalize(p.names[0]);
-  const CoreUsage u = ctx.store.read([&](const ResourceStore::Tx& tx) { return core_usage(tx, p.subscription, location); });
+  const CoreUsage u = ctx.store.read([&](const ResourceStore::Tx& tx) { return tx.core_usage(p.subscription, location); });
   const std::string base = "/subscriptions/" + p.subscription + "/providers/Microsoft.MachineLearningServices/locations/" +
                            location + "/usages";
   auto item = [&](const std::string& id_suffix, const std::string& type, const std::string& name, long long current,

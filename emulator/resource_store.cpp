@@ -62,7 +62,7 @@ void ResourceStore::Tx::index(const std::string& key, const nlohmann::json& reso
   for (const auto& c : k.collections) s_.collections[c].insert(key);
   if (!k.compute_name.empty()) {
     s_.computes_by_name[k.compute_name].insert(key);
-    s_.computes_by_region[k.compute_region].insert(key);
+    s_.usage_by_region[k.compute_region].add(resource);
   }
 }
 
@@ -71,7 +71,10 @@ void ResourceStore::Tx::unindex(const std::string& key, const nlohmann::json& re
   for (const auto& c : k.collections) remove_member(s_.collections, c, key);
   if (!k.compute_name.empty()) {
     remove_member(s_.computes_by_name, k.compute_name, key);
-    remove_member(s_.computes_by_region, k.compute_region, key);
+    if (auto it = s_.usage_by_region.find(k.compute_region); it != s_.usage_by_region.end()) {
+      it->second.remove(resource);
+      if (it->second.empty()) s_.usage_by_region.erase(it);
+    }
   }
 }
 
@@ -173,13 +176,9 @@ std::vector<const nlohmann::json*> ResourceStore::Tx::computes_named(const std::
   return out;
 }
 
-std::vector<const nlohmann::json*> ResourceStore::Tx::computes_in_region(const std::string& subscription,
-                                                                         const std::string& location) const {
-  std::vector<const nlohmann::json*> out;
-  auto it = s_.computes_by_region.find("/subscriptions/" + to_lower(subscription) + '\x1f' + location);
-  if (it != s_.computes_by_region.end())
-    for (const auto& key : it->second) out.push_back(&s_.items.at(key));
-  return out;
+CoreUsage ResourceStore::Tx::core_usage(const std::string& subscription, const std::string& location) const {
+  auto it = s_.usage_by_region.find("/subscriptions/" + to_lower(subscription) + '\x1f' + location);
+  return it == s_.usage_by_region.end() ? CoreUsage{} : it->second;
 }
 
 std::optional<nlohmann::json> ResourceStore::get(const std::string& id) const {

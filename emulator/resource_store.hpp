@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "emulator/core_usage.hpp"
+
 namespace bai2aml::emulator {
 
 class ResourceStore {
@@ -25,8 +27,9 @@ class ResourceStore {
     std::map<std::string, std::set<std::string>> collections;
     // "<location>\x1f<lower-cased name>" -> keys of the AmlComputes of that name in that region.
     std::map<std::string, std::set<std::string>> computes_by_name;
-    // "<subscription key>\x1f<location>" -> keys of that subscription's AmlComputes in that region.
-    std::map<std::string, std::set<std::string>> computes_by_region;
+    // "<subscription key>\x1f<location>" -> the cores that subscription's AmlComputes hold in that
+    // region (core_usage.hpp), kept as they change.
+    std::map<std::string, CoreUsage> usage_by_region;
   };
 
   // One page of a collection, in key order.
@@ -38,7 +41,8 @@ class ResourceStore {
 
   // Everything a handler does between reading and writing runs inside one transaction, so a check
   // (exists? immutable field changed?) and the write that depends on it cannot interleave with another.
-  // Resources returned by get() may be changed in place, but not in what the indexes hold (id, location).
+  // Resources returned by get() may be changed in place, but not in what the indexes hold (id,
+  // location, and a compute's vmSize, vmPriority and minNodeCount): change those through put().
   class Tx {
    public:
     explicit Tx(Indexed& state) : s_(state) {}
@@ -59,8 +63,8 @@ class ResourceStore {
     std::vector<const nlohmann::json*> with_prefix(const std::string& prefix) const;  // id prefix, any depth
     // AmlComputes named `name` in `location` (lower case, no spaces), any subscription.
     std::vector<const nlohmann::json*> computes_named(const std::string& location, const std::string& name) const;
-    // AmlComputes of a subscription in `location` (lower case, no spaces).
-    std::vector<const nlohmann::json*> computes_in_region(const std::string& subscription, const std::string& location) const;
+    // The cores a subscription's AmlComputes hold in `location` (lower case, no spaces), in O(log n).
+    CoreUsage core_usage(const std::string& subscription, const std::string& location) const;
 
    private:
     std::vector<const nlohmann::json*> members(const std::string& collection_key) const;

@@ -105,35 +105,58 @@ TEST_CASE("store pages follow a key cursor that stays right while members come a
   CHECK(store.read([&](const ResourceStore::Tx& tx) { return tx.page(workspaces, "", 0, 10); }).items.empty());
 }
 
-TEST_CASE("the store indexes AmlComputes by name and by subscription in their region, and forgets them when they go") {
+namespace {
+nlohmann::json compute(const std::string& id, const std::string& location, const std::string& size, long long min_nodes,
+                       const std::string& priority = "Dedicated") {
+  return {{"id", id},
+          {"location", location},
+          {"properties",
+           {{"properties", {{"vmSize", size}, {"vmPriority", priority}, {"scaleSettings", {{"minNodeCount", min_nodes}}}}}}}};
+}
+}  // namespace
+
+TEST_CASE("the store indexes AmlComputes by name in their region and keeps each subscription's core usage per region as they come, change and go") {
   ResourceStore store;
   const std::string other_ws =
       "/subscriptions/T/resourceGroups/RG2/providers/Microsoft.MachineLearningServices/workspaces/w2";
   store.write([&](ResourceStore::Tx& tx) {
     tx.put(res(kWs));
-    tx.put({{"id", kWs + "/computes/GPU"}, {"location", "East US"}});
-    tx.put({{"id", kWs + "/computes/cpu"}, {"location", "westeurope"}});
-    tx.put({{"id", other_ws + "/computes/gpu"}, {"location", "eastus"}});
+    tx.put(compute(kWs + "/computes/GPU", "East US", "Standard_NC6", 2));
+    tx.put(compute(kWs + "/computes/cpu", "westeurope", "STANDARD_DS3_V2", 1, "LowPriority"));
+    tx.put(compute(other_ws + "/computes/gpu", "eastus", "Standard_NC12", 1));
     tx.put({{"id", kWs + "/datastores/gpu"}, {"location", "eastus"}});  // not a compute
     return 0;
   });
   store.read([&](const ResourceStore::Tx& tx) {
     CHECK(tx.computes_named("eastus", "Gpu").size() == 2);
     CHECK(tx.computes_named("westeurope", "gpu").empty());
-    CHECK(tx.computes_in_region("s", "eastus").size() == 1);
-    CHECK(tx.computes_in_region("S", "westeurope").size() == 1);
-    CHECK(tx.computes_in_region("t", "eastus").size() == 1);
+    const auto s_east = tx.core_usage("s", "eastus");
+    CHECK(s_east.clusters == 1);
+    CHECK(s_east.dedicated == 12);  // 2 nodes x 6 vCPUs
+    CHECK(s_east.family_dedicated.at("standardNCFamily") == 12);
+    const auto s_west = tx.core_usage("S", "westeurope");
+    CHECK(s_west.clusters == 1);
+    CHECK(s_west.dedicated == 0);
+    CHECK(s_west.low_priority == 4);
+    CHECK(tx.core_usage("t", "eastus").dedicated == 12);  // 1 node x 12 vCPUs
+    CHECK(tx.core_usage("u", "eastus").clusters == 0);
     return 0;
   });
   store.write([&](ResourceStore::Tx& tx) {
-    tx.put({{"id", kWs + "/computes/gpu"}, {"location", "westeurope"}});  // replaced: re-indexed
+    // Replaced in another region with a new minimum: re-counted where it is now.
+    tx.put(compute(kWs + "/computes/gpu", "westeurope", "Standard_NC6", 3));
     return tx.erase_tree(other_ws);
   });
   store.read([&](const ResourceStore::Tx& tx) {
     CHECK(tx.computes_named("eastus", "gpu").empty());
     CHECK(tx.computes_named("westeurope", "gpu").size() == 1);
-    CHECK(tx.computes_in_region("s", "westeurope").size() == 2);
-    CHECK(tx.computes_in_region("t", "eastus").empty());
+    CHECK(tx.core_usage("s", "eastus").clusters == 0);
+    CHECK(tx.core_usage("s", "eastus").dedicated == 0);
+    const auto s_west = tx.core_usage("s", "westeurope");
+    CHECK(s_west.clusters == 2);
+    CHECK(s_west.dedicated == 18);
+    CHECK(s_west.low_priority == 4);
+    CHECK(tx.core_usage("t", "eastus").clusters == 0);
     return 0;
   });
 }

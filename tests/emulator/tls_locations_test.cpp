@@ -72,6 +72,19 @@ TEST_CASE("usages report per-family vCPUs in use against the seed's quotas") {
   CHECK(by_name["Total Cluster Dedicated Regional vCPUs"]["limit"] == 200);
   CHECK(by_name["Total Cluster Dedicated Regional vCPUs"]["currentValue"] == 24);
   CHECK(by_name["Standard Dv2 Family Cluster Dedicated vCPUs"]["limit"] == 100);  // default
+  auto nc_in_use = [&] {
+    const json page = emu.arm("GET", usages).json();
+    for (const auto& u : page["value"])
+      if (u["name"]["value"] == "Standard NC Family Cluster Dedicated vCPUs") return u["currentValue"].get<long long>();
+    return -1LL;
+  };
+  // Counted as the compute changes (a PATCH of its scale settings) and goes (DELETE).
+  json patch = {{"properties", {{"properties", {{"scaleSettings", {{"minNodeCount", 1}, {"maxNodeCount", 4}}}}}}}};
+  REQUIRE(emu.arm("PATCH", q(aml_ws_path() + "/computes/gpu-cluster", kAml), patch.dump()).status == 200);
+  CHECK(nc_in_use() == 12);
+  const int deleted = emu.arm("DELETE", q(aml_ws_path() + "/computes/gpu-cluster", kAml)).status;
+  REQUIRE((deleted == 200 || deleted == 202));
+  REQUIRE(eventually([&] { return nc_in_use() == 0; }));
   // Another region: nothing in use, default limits.
   HttpResult west = emu.arm("GET", "/subscriptions/" + kSub +
                                        "/providers/Microsoft.MachineLearningServices/locations/westus/usages?api-version=" + kAml);
