@@ -1,47 +1,25 @@
 #include "daemon/html_text.hpp"
 
+#include "config/utf8.hpp"
 #include "daemon/logging.hpp"
 
 namespace bai2aml::daemon {
 namespace {
 
-// The length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one (overlong forms,
-// surrogates and code points above U+10FFFF are invalid too).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1Fu;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0Fu;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07u;
-  else return 0;
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0u) != 0x80u) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3Fu);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
-  return n;
-}
-
-}  // namespace
-
-std::string html_escape(std::string_view text) {
+std::string clean(std::string_view text, bool escape_markup) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
-    switch (c) {
-      case '&': out += "&amp;"; ++i; continue;
-      case '<': out += "&lt;"; ++i; continue;
-      case '>': out += "&gt;"; ++i; continue;
-      case '"': out += "&quot;"; ++i; continue;
-      case '\'': out += "&#39;"; ++i; continue;
-      default: break;
+    if (escape_markup) {
+      const char* entity = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : c == '\'' ? "&#39;" : nullptr;
+      if (entity) {
+        out += entity;
+        ++i;
+        continue;
+      }
     }
-    const std::size_t n = utf8_sequence(text, i);
+    const std::size_t n = config::utf8_sequence_length(text, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -56,6 +34,30 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+}  // namespace
+
+std::string html_escape(std::string_view text) { return clean(text, true); }
+
 std::string html_text(std::string_view text) { return html_escape(redact_secrets(text)); }
+
+std::string page_string(std::string_view text) { return clean(text, false); }
+
+std::string json_in_script(const nlohmann::json& data) {
+  const std::string text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size() + 64);
+  // '<', U+2028 and U+2029 only occur inside strings in JSON text, where an escape means the same.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '<') {
+      out += "\\u003c";
+    } else if (text.compare(i, 2, "\xE2\x80") == 0 && i + 2 < text.size() && (text[i + 2] == '\xA8' || text[i + 2] == '\xA9')) {
+      out += text[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
 
 }  // namespace bai2aml::daemon

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
+#include "config/rfc3339.hpp"
 #include "daemon/cutoff.hpp"
 #include "daemon/html_text.hpp"
+#include "daemon/logging.hpp"
 #include "daemon/report_svg.hpp"
 #include "state/content_hash.hpp"
 #include "translate/batchai_id.hpp"
@@ -18,45 +22,169 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The script: full ids on hover (rebuilt from the section's prefixes), a click copies one, a link to
-// a row inside a collapsed page opens it. Allowed by its hash in the Content-Security-Policy, so no
-// other script (an escaping mistake included) could run.
+// The script. The resource tables are data (a JSON block per page of rows, and the values rows
+// share in #report-data) that it renders when a page is opened: a table of 30,000 resources as
+// markup is megabytes. It also shows full ids on hover (the section's prefix and the id relative to
+// it, derived from the name and kind when not given), copies one on click, and opens what a link
+// points at (a row inside a collapsed page included). Allowed by its hash in the
+// Content-Security-Policy, so no other script (an escaping mistake included) could run. Untrusted
+// text only ever goes in as textContent.
 constexpr const char* kScript = R"JS((function () {
-  var BAI = {'cluster': 'clusters/', 'file server': 'fileServers/', 'experiment': 'experiments/'};
+  var data = document.getElementById('report-data'), T = data ? JSON.parse(data.textContent).t : [];
+  var BAI = {'cluster': 'clusters/', 'file server': 'fileServers/', 'fileserver': 'fileServers/', 'experiment': 'experiments/'};
   var AML = {'compute': 'computes/', 'datastore': 'datastores/', 'job': 'jobs/', 'environment': 'environments/'};
-  function derived(el, aml) {
-    var kind = el.nextElementSibling ? el.nextElementSibling.textContent : '', name = el.textContent;
-    if (aml) return (AML[kind] || '') + name;
+  var B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  function baiRel(kind, name) {
+    if (kind === 'workspace') return '';
     if (kind === 'job') { var i = name.indexOf('/'); return 'experiments/' + name.slice(0, i) + '/jobs/' + name.slice(i + 1); }
     return (BAI[kind] || '') + name;
   }
-  function full(el) {
-    var aml = el.tagName === 'U', s = el.closest('[data-bp]');
-    var id = el.getAttribute('data-id');
-    if (id === null) id = derived(el, aml);
-    return (s ? s.getAttribute(aml ? 'data-ap' : 'data-bp') : '') + id;
+  function val(x) { return typeof x === 'number' ? T[x] : x; }
+  function requestId(s) {  // a GUID travels as 22 characters of base64url; anything else as is, behind '!' if ambiguous
+    if (s.charAt(0) === '!') return s.slice(1);
+    if (!/^[A-Za-z0-9_-]{22}$/.test(s)) return s;
+    var acc = 0, n = 0, hex = '';
+    for (var k = 0; k < s.length; k++) {
+      acc = (acc << 6) | B64.indexOf(s.charAt(k)); n += 6;
+      while (n >= 4 && hex.length < 32) { n -= 4; hex += ((acc >> n) & 15).toString(16); }
+    }
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+  }
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+  function joinId(section, aml, id) {  // a name's full id: its section's prefix and its own part
+    if (!section || id.charAt(0) === '/') return id;
+    var p = section.getAttribute(aml ? 'data-ap' : 'data-bp');
+    return id ? p + id : p.replace(/\/$/, '');  // "": the section's workspace itself
+  }
+  function full(e) { return joinId(e.closest('[data-bp]'), e.tagName === 'U', e.getAttribute('data-id') || ''); }
+  function name(tag, field, derive, section) {  // field: the name, or [name, id] when the id is not derived
+    var own = Array.isArray(field), e = el(tag, own ? field[0] : field), id = own ? field[1] : derive(field);
+    e.setAttribute('data-id', id);
+    e.title = joinId(section, tag === 'u', id) + '\n(click to copy)';
+    return e;
+  }
+  function rows(page) {
+    if (!page.rowData) { var s = page.querySelector('script'); page.rowData = s ? JSON.parse(s.textContent) : []; }
+    return page.rowData;
+  }
+  // Row: [index - previous index - 1, name, kind, findings, then the AML rows or the outcome].
+  // AML row: [name, shape [kind, state class, state, reason, action, journal state, prologue cut],
+  // write time (seconds after the previous row's), request id, command].
+  function render(page) {
+    if (page.rendered) return;
+    page.rendered = true;
+    var t = el('table', undefined, 'res'), head = t.createTHead().insertRow(), body = t.createTBody(), index = -1, at = 0;
+    var section = page.closest('[data-bp]');
+    ['Batch AI', 'AML', 'state', 'last write (ARM request id)'].forEach(function (h) { head.appendChild(el('th', h)); });
+    rows(page).forEach(function (r) {
+      index += 1 + r[0];
+      var tr = body.insertRow(), kind = val(r[2]), td = tr.insertCell();
+      tr.id = 'r' + index;
+      td.append(name('b', r[1], function (n) { return baiRel(kind, n); }, section), ' ', el('i', kind));
+      if (r[3]) td.append(' ', el('i', r[3] + (r[3] === 1 ? ' finding' : ' findings')));
+      if (r.length < 5 || !Array.isArray(r[4])) {
+        var what = tr.insertCell();
+        what.colSpan = 3; what.className = 'k'; what.textContent = r.length > 4 ? val(r[4]) : '';
+        return;
+      }
+      if (r.length > 5) td.rowSpan = r.length - 4;
+      var environment = '';
+      r.slice(4).forEach(function (a, n) {
+        var row = n ? body.insertRow() : tr, s = val(a[1]), c = row.insertCell(), u = name('u', a[0], function (x) {
+          if (s[0] === 'workspace') return '';
+          return s[0] === 'environment_version' ? 'environments/' + environment + '/versions/' + x : (AML[s[0]] || '') + x;
+        }, section);
+        if (s[0] === 'environment') environment = u.textContent;
+        c.append(u, ' ', el('i', s[0]));
+        if (a.length > 4) c.appendChild(el('pre', val(a[4]), s[6] ? 'cmd p' : 'cmd'));
+        c = row.insertCell();
+        c.appendChild(el('i', s[2], 's st-' + s[1]));
+        if (s[3]) c.append(' ', el('i', s[3]));
+        c = row.insertCell();
+        c.className = 'w';
+        if (!s[4]) { c.textContent = '\u2014'; return; }
+        var when = a[2];
+        if (typeof when === 'number') { at += when; when = new Date(at * 1000).toISOString().replace('.000Z', 'Z'); }
+        c.textContent = s[4] + (s[5] ? ' ' + s[5] : '') + ' ' + when;
+        if (a[3]) c.append(' ', el('code', requestId(a[3])));
+      });
+    });
+    page.appendChild(t);
   }
   function nameAt(e) { return e.target.closest ? e.target.closest('td > b, td > u') : null; }
   document.addEventListener('mouseover', function (e) {
-    var el = nameAt(e);
-    if (el && !el.title) el.title = full(el) + '\n(click to copy)';
+    var n = nameAt(e);
+    if (n && !n.title) n.title = full(n) + '\n(click to copy)';
   });
   document.addEventListener('click', function (e) {
-    var el = nameAt(e);
-    if (!el) return;
-    var text = full(el);
-    var done = function () { el.classList.add('copied'); setTimeout(function () { el.classList.remove('copied'); }, 900); };
+    var n = nameAt(e);
+    if (!n) return;
+    var text = full(n);
+    var done = function () { n.classList.add('copied'); setTimeout(function () { n.classList.remove('copied'); }, 900); };
     if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, function () {}); return; }
     var t = document.createElement('textarea');
     t.value = text; document.body.appendChild(t); t.select();
     try { document.execCommand('copy'); done(); } catch (x) {}
     document.body.removeChild(t);
   });
+  var pages = Array.prototype.slice.call(document.querySelectorAll('details.pg')), names = null;
+  function nameOf(i) {
+    if (!names) {
+      names = {};
+      pages.forEach(function (p) {
+        var index = -1;
+        rows(p).forEach(function (r) { index += 1 + r[0]; names[index] = Array.isArray(r[1]) ? r[1][0] : r[1]; });
+      });
+    }
+    return names[i];
+  }
+  function links(group) {  // data-r="5 0 3": rows 5, 6 and 10 (each index after the previous one)
+    Array.prototype.forEach.call(group.querySelectorAll('p[data-r]'), function (p) {
+      var index = -1;
+      p.getAttribute('data-r').split(' ').forEach(function (d) {
+        index += 1 + Number(d);
+        var a = el('a', nameOf(index));
+        a.href = '#r' + index;
+        if (p.firstChild) p.append(', ');
+        p.appendChild(a);
+      });
+      p.removeAttribute('data-r');
+    });
+  }
+  function opened(d) {  // a page of a table, or a finding group, was opened: draw what it shows
+    if (!d.open) return;
+    if (d.classList.contains('pg')) render(d);
+    if (d.classList.contains('finding')) links(d);
+  }
+  document.addEventListener('toggle', function (e) { opened(e.target); }, true);
+  Array.prototype.forEach.call(document.querySelectorAll('section[data-bp]'), function (s) {
+    ['data-bp', 'data-ap'].forEach(function (a) {  // "N|rest": the shared value N, then the rest
+      var v = s.getAttribute(a), m = /^(\d+)\|/.exec(v);
+      if (m) s.setAttribute(a, T[+m[1]] + v.slice(m[0].length));
+    });
+    var p = el('p', undefined, 'prefix'), h = s.querySelector('h3');
+    p.append('Batch AI ' + s.getAttribute('data-bp'), el('br'), 'AML ' + s.getAttribute('data-ap') + '\u2026');
+    if (h) h.after(p);
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('details[open]'), opened);
   function reveal() {
-    var el = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
-    if (!el) return;
-    for (var p = el; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
-    el.scrollIntoView();
+    var id = location.hash.slice(1), e = id ? document.getElementById(id) : null;
+    if (!e && /^r\d+$/.test(id)) {  // a row of a page not rendered yet
+      var want = +id.slice(1);
+      pages.some(function (p) {
+        var index = -1;
+        return rows(p).some(function (r) { index += 1 + r[0]; return index === want; }) && (render(p), true);
+      });
+      e = document.getElementById(id);
+    }
+    if (!e) return;
+    for (var p = e; p; p = p.parentElement) if (p.tagName === 'DETAILS') { p.open = true; opened(p); }
+    e.scrollIntoView();
   }
   window.addEventListener('hashchange', reveal);
   reveal();
@@ -134,12 +262,6 @@ std::size_t state_index(const std::string& state) {
   return 1;  // pending
 }
 
-std::string state_chip(const std::string& state) {
-  const std::string known = kChartStates[state_index(state)].name;
-  const std::string label = state == known ? kChartStates[state_index(state)].label : html_escape(state);
-  return "<i class=\"s st-" + known + "\">" + label + "</i>";
-}
-
 std::string last_segment(const std::string& id) {
   const auto cut = id.find_last_not_of('/');
   if (cut == std::string::npos) return id;
@@ -167,7 +289,10 @@ std::string common_prefix(const std::vector<const std::string*>& ids) {
   return slash == std::string::npos ? "" : p.substr(0, slash + 1);
 }
 
+// `id` relative to its section's prefix: "" for the section's workspace itself (the prefix is its id
+// and a '/'), the whole id (starting with '/') when it is elsewhere.
 std::string rel(const std::string& id, const std::string& prefix) {
+  if (!prefix.empty() && id.size() + 1 == prefix.size() && prefix.compare(0, id.size(), id) == 0) return "";
   return id.compare(0, prefix.size(), prefix) == 0 ? id.substr(prefix.size()) : id;
 }
 
@@ -199,8 +324,9 @@ std::string common_command_prologue(const ReportData& d) {
 // large page small. Any other spelling (case, a missing segment) keeps its data-id.
 std::string derived_source_rel(const ReportEntry& e, const std::string& name) {
   if (e.kind == "cluster") return "clusters/" + name;
-  if (e.kind == "file server") return "fileServers/" + name;
+  if (e.kind == "file server" || e.kind == "fileserver") return "fileServers/" + name;
   if (e.kind == "experiment") return "experiments/" + name;
+  if (e.kind == "workspace") return "";
   if (e.kind == "job") {
     const auto slash = name.find('/');
     if (slash != std::string::npos) return "experiments/" + name.substr(0, slash) + "/jobs/" + name.substr(slash + 1);
@@ -208,7 +334,10 @@ std::string derived_source_rel(const ReportEntry& e, const std::string& name) {
   return "\n";  // never equal to an id
 }
 
-std::string derived_aml_rel(const std::string& kind, const std::string& name) {
+// An environment version is derived from the environment listed before it (the script does the same).
+std::string derived_aml_rel(const std::string& kind, const std::string& name, const std::string& environment) {
+  if (kind == "workspace") return "";
+  if (kind == "environment_version" && !environment.empty()) return "environments/" + environment + "/versions/" + name;
   if (kind == "compute") return "computes/" + name;
   if (kind == "datastore") return "datastores/" + name;
   if (kind == "job") return "jobs/" + name;
@@ -221,6 +350,12 @@ std::string name_element(const char* tag, const std::string& rel_id, const std::
   std::string el = std::string("<") + tag;
   if (rel_id != derived) el += " data-id=\"" + html_escape(rel_id) + "\"";
   return el + ">" + html_escape(name) + "</" + tag + ">";
+}
+
+// A name in the rows' data: the name alone when the script derives its id, else [name, id].
+nlohmann::json name_field(const std::string& rel_id, const std::string& derived, const std::string& name) {
+  if (rel_id == derived) return page_string(name);
+  return nlohmann::json::array({page_string(name), page_string(rel_id)});
 }
 
 struct Workspace {
@@ -353,11 +488,21 @@ std::string findings_section(const ReportData& d) {
         if (paged)
           out += "<details><summary>" + std::to_string(page + 1) + "&#8211;" + std::to_string(end) + " of " +
                  std::to_string(list.size()) + "</summary>";
-        out += "<p class=on>";
-        for (std::size_t i = page; i < end; ++i)
-          out += std::string(i == page ? "" : ", ") + "<a href=#r" + std::to_string(list[i]) + ">" +
-                 html_escape(short_source_name(d.entries[list[i]])) + "</a>";
-        out += "</p>";
+        // The rows' indexes, each as its distance from the previous one; the script writes the
+        // links, with the names from the rows' data, when the group is opened. A finished job has
+        // no row: its name is written here.
+        std::string deltas, names;
+        long long previous = -1;
+        for (std::size_t i = page; i < end; ++i) {
+          const ReportEntry& e = d.entries[list[i]];
+          if (e.outcome == "history") {
+            names += (names.empty() ? "" : ", ") + html_escape(short_source_name(e));
+            continue;
+          }
+          deltas += (deltas.empty() ? "" : " ") + std::to_string(static_cast<long long>(list[i]) - previous - 1);
+          previous = static_cast<long long>(list[i]);
+        }
+        out += "<p class=on" + (deltas.empty() ? std::string() : " data-r=\"" + deltas + "\"") + ">" + names + "</p>";
         if (paged) out += "</details>";
       }
       links += n;
@@ -386,67 +531,146 @@ std::string findings_section(const ReportData& d) {
   return s + "</section>";
 }
 
-// Rows are the bulk of a large report, so their markup is lean: optional end tags omitted, fixed
-// attribute values unquoted (untrusted ones are always quoted), the write's state only when it is
-// not "succeeded".
-std::string write_cell(const ReportCounterpart& c) {
-  if (c.write_action.empty()) return "<td class=w>&#8212;";
-  std::string w = "<td class=w>" + html_escape(c.write_action);
-  if (c.write_state != "succeeded") w += " " + html_escape(c.write_state);
-  w += " " + html_escape(c.write_at);
-  if (!c.write_request_id.empty()) w += " <code>" + html_escape(c.write_request_id) + "</code>";
-  return w;
+// The values rows share (kinds, row shapes, commands, outcomes), sent once in the page's
+// #report-data block and referred to by their index; 0 is "".
+class SharedValues {
+ public:
+  SharedValues() { index(""); }
+  std::size_t index(const nlohmann::json& value) {
+    const auto [at, added] = ids_.emplace(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), values_.size());
+    if (added) values_.push_back(value);
+    return at->second;
+  }
+  const nlohmann::json& values() const { return values_; }
+
+ private:
+  std::unordered_map<std::string, std::size_t> ids_;
+  nlohmann::json values_ = nlohmann::json::array();
+};
+
+constexpr const char* kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// An ARM request id is a GUID: 22 characters of base64url instead of 36 (the page's requestId()
+// reverses it). Any other id is kept, behind '!' when it could be read as one.
+std::string compact_request_id(const std::string& id) {
+  bool guid = id.size() == 36;
+  unsigned acc = 0;
+  int bits = 0;
+  std::string out;
+  for (std::size_t i = 0; guid && i < id.size(); ++i) {
+    const char c = id[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      guid = c == '-';
+      continue;
+    }
+    const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (v < 0) {
+      guid = false;
+      continue;
+    }
+    acc = (acc << 4) | static_cast<unsigned>(v);
+    bits += 4;
+    if (bits >= 6) {
+      bits -= 6;
+      out += kBase64Url[(acc >> bits) & 63u];
+    }
+  }
+  if (guid) return out + kBase64Url[(acc << (6 - bits)) & 63u];  // 128 bits: 21 characters and 2 bits
+  const bool ambiguous = (id.size() == 22 && id.find_first_not_of(kBase64Url) == std::string::npos) ||
+                         (!id.empty() && id[0] == '!');
+  return ambiguous ? "!" + page_string(id) : page_string(id);
+}
+
+// Seconds since the epoch when `at` is what format_rfc3339 writes (the page rebuilds it exactly).
+std::optional<long long> epoch_seconds(const std::string& at) {
+  const auto t = config::parse_rfc3339(at);
+  if (!t || config::format_rfc3339(*t) != at) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
 }
 
 // Where translate/job_prologue's runtime prologue ends and the job's own command starts.
 constexpr const char* kJobCommandMarker = "# the job's command, as Batch AI ran it\n";
 
-std::string entry_rows(const ReportData& d, const ReportEntry& e, const std::string& bp, const std::string& ap,
-                       const std::string& prologue) {
-  const std::size_t index = static_cast<std::size_t>(&e - d.entries.data());
-  std::string r = "<tr id=r" + std::to_string(index) + "><td";
-  if (e.counterparts.size() > 1) r += " rowspan=" + std::to_string(e.counterparts.size());
-  const std::string name = short_source_name(e);
-  r += ">" + name_element("b", rel(e.source_id, bp), derived_source_rel(e, name), name) + " <i>" + html_escape(e.kind) +
-       "</i>";
-  if (!e.findings.empty())
-    r += " <i>" + std::to_string(e.findings.size()) + (e.findings.size() == 1 ? " finding</i>" : " findings</i>");
-  if (e.counterparts.empty()) {
-    std::string what = html_escape(e.outcome);
-    if (!e.detail.empty()) what += ": " + html_text(e.detail);
-    return r + "<td colspan=3 class=k>" + what + "\n";
-  }
-  bool first = true;
-  for (const auto& c : e.counterparts) {
-    if (!first) r += "<tr>";
-    first = false;
-    const std::string aml_name = last_segment(c.id);
-    r += "<td>" + name_element("u", rel(c.id, ap), derived_aml_rel(c.kind, aml_name), aml_name) + " <i>" +
-         html_escape(c.kind) + "</i>";
-    if (const auto own = c.command.find(kJobCommandMarker); own != std::string::npos) {
-      // The runtime prologue (translate/job_prologue) is kilobytes of generated shell per job and
-      // `bai2aml plan` prints it whole: the page shows the job's own command after it.
-      r += "<pre class=\"cmd p\">" + html_text(c.command.substr(own + std::string_view(kJobCommandMarker).size())) + "</pre>";
-    } else if (!c.command.empty()) {
-      const bool shared = !prologue.empty() && c.command.compare(0, prologue.size(), prologue) == 0;
-      r += std::string(shared ? "<pre class=\"cmd p\">" : "<pre class=cmd>") +
-           html_text(shared ? c.command.substr(prologue.size()) : c.command) + "</pre>";
+// One page of a workspace's table as the script's rows (see render() in kScript): the bulk of a large
+// report, so each row is an array, shared values are indexes, write times are deltas and request
+// ids compact.
+nlohmann::json page_rows(const ReportData& d, const std::vector<const ReportEntry*>& entries, const std::string& bp,
+                         const std::string& ap, const std::string& prologue, SharedValues& shared) {
+  auto rows = nlohmann::json::array();
+  long long previous_index = -1, previous_at = 0;
+  for (const auto* e : entries) {
+    const auto index = static_cast<long long>(e - d.entries.data());
+    const std::string name = short_source_name(*e);
+    auto r = nlohmann::json::array({index - previous_index - 1, name_field(rel(e->source_id, bp), derived_source_rel(*e, name), name),
+                                    shared.index(page_string(e->kind)), e->findings.size()});
+    previous_index = index;
+    if (e->counterparts.empty()) {
+      std::string what = e->outcome;
+      if (!e->detail.empty()) what += ": " + redact_secrets(e->detail);
+      r.push_back(shared.index(page_string(what)));
     }
-    r += "<td>" + state_chip(c.state);
-    if (!c.reason.empty() && c.reason != "Succeeded") r += " <i>" + html_text(c.reason) + "</i>";
-    r += write_cell(c) + "\n";
+    std::string environment;
+    for (const auto& c : e->counterparts) {
+      const std::string aml_name = last_segment(c.id);
+      std::string command;
+      bool cut = false;
+      if (const auto own = c.command.find(kJobCommandMarker); own != std::string::npos) {
+        // The runtime prologue (translate/job_prologue) is kilobytes of generated shell per job and
+        // `bai2aml plan` prints it whole: the page shows the job's own command after it.
+        command = c.command.substr(own + std::string_view(kJobCommandMarker).size());
+        cut = true;
+      } else if (!c.command.empty()) {
+        cut = !prologue.empty() && c.command.compare(0, prologue.size(), prologue) == 0;
+        command = cut ? c.command.substr(prologue.size()) : c.command;
+      }
+      const std::string& known = kChartStates[state_index(c.state)].name;
+      const std::string label = c.state == known ? kChartStates[state_index(c.state)].label : page_string(c.state);
+      const std::string reason = !c.reason.empty() && c.reason != "Succeeded" ? page_string(redact_secrets(c.reason)) : "";
+      const auto shape = nlohmann::json::array(
+          {page_string(c.kind), known, label, reason, page_string(c.write_action),
+           c.write_action.empty() || c.write_state == "succeeded" ? "" : page_string(c.write_state), cut ? 1 : 0});
+      auto a = nlohmann::json::array(
+          {name_field(rel(c.id, ap), derived_aml_rel(c.kind, aml_name, environment), aml_name), shared.index(shape)});
+      if (c.kind == "environment") environment = aml_name;
+      if (!c.write_action.empty() || !c.command.empty()) {
+        if (c.write_action.empty()) {
+          a.push_back(0);
+        } else if (const auto at = epoch_seconds(c.write_at)) {
+          a.push_back(*at - previous_at);
+          previous_at = *at;
+        } else {
+          a.push_back(page_string(c.write_at));
+        }
+        a.push_back(c.write_request_id.empty() ? std::string() : compact_request_id(c.write_request_id));
+        if (!c.command.empty()) a.push_back(shared.index(page_string(redact_secrets(command))));
+      }
+      r.push_back(std::move(a));
+    }
+    rows.push_back(std::move(r));
   }
-  return r;
+  return rows;
 }
 
-std::string resources_section(const ReportData& d, const std::vector<Workspace>& wss) {
+// A section's prefix as "N|rest": N the index of its parent folder among the shared values (the
+// workspaces of a resource group share it), which the script puts back.
+std::string shared_prefix(const std::string& prefix, SharedValues& shared) {
+  const auto last = prefix.size() < 2 ? std::string::npos : prefix.rfind('/', prefix.size() - 2);
+  if (last == std::string::npos || last == 0) return prefix;
+  return std::to_string(shared.index(page_string(prefix.substr(0, last + 1)))) + "|" + prefix.substr(last + 1);
+}
+
+std::string resources_section(const ReportData& d, const std::vector<Workspace>& wss, SharedValues& shared) {
   const std::string prologue = common_command_prologue(d);
   std::string s = "<section id=\"resources\"><h2>Resources</h2><p>Per Batch AI workspace: each Batch AI resource and its "
                   "AML counterparts, their state and the last write bai2aml sent (action, journal state, time, ARM "
-                  "request id). Hover a name for its full ARM id; click to copy it.</p>";
+                  "request id). Hover a name for its full ARM id; click to copy it.</p><noscript><p>The tables are "
+                  "drawn by the page's script: allow it, or see <code>bai2aml report --format markdown</code>.</p>"
+                  "</noscript>";
   if (!prologue.empty())
     s += "<details id=\"prologue\"><summary>Every job's AML command starts with this prologue (shown as "
          "&#8230;prologue&#8230;)</summary><pre class=\"cmd\">" + html_text(prologue) + "</pre></details>";
+  std::size_t total = 0;
+  for (const auto& ws : wss) total += ws.entries.size();
   for (const auto& ws : wss) {
     const std::string bp = ws.id.empty() ? "" : ws.id + "/";
     std::vector<std::string> dirs;  // each id as a folder, so the AML workspace's own id shares its prefix
@@ -460,17 +684,20 @@ std::string resources_section(const ReportData& d, const std::vector<Workspace>&
       const auto next = ap.find('/', w + 12);
       if (next != std::string::npos) ap.resize(next + 1);
     }
-    s += "<section id=\"" + ws.anchor + "\" data-bp=\"" + html_escape(bp) + "\" data-ap=\"" + html_escape(ap) + "\"><h3>" +
-         html_escape(ws.label) + "</h3><p class=\"prefix\">Batch AI " + html_escape(ws.id) + "<br>AML " + html_escape(ap) +
-         "&#8230;</p>";
+    // The script shows both prefixes under the heading (they are long: once per section).
+    s += "<section id=\"" + ws.anchor + "\" data-bp=\"" + html_escape(shared_prefix(bp, shared)) + "\" data-ap=\"" +
+         html_escape(shared_prefix(ap, shared)) + "\"><h3>" +
+         html_escape(ws.label) + "</h3>";
     const auto& rows = ws.entries;
+    const bool open = rows.size() <= kReportHtmlPageRows && total <= kReportHtmlOpenTablesUpTo;
     for (std::size_t page = 0; page < rows.size(); page += kReportHtmlPageRows) {
       const std::size_t end = std::min(rows.size(), page + kReportHtmlPageRows);
-      s += std::string("<details") + (rows.size() <= kReportHtmlPageRows ? " open" : "") + "><summary>Resources " +
-           std::to_string(page + 1) + "&#8211;" + std::to_string(end) + " of " + std::to_string(rows.size()) +
-           "</summary><table class=res><tr><th>Batch AI<th>AML<th>state<th>last write (ARM request id)\n";
-      for (std::size_t i = page; i < end; ++i) s += entry_rows(d, *rows[i], bp, ap, prologue);
-      s += "</table></details>";
+      const std::vector<const ReportEntry*> entries(rows.begin() + static_cast<std::ptrdiff_t>(page),
+                                                    rows.begin() + static_cast<std::ptrdiff_t>(end));
+      s += std::string("<details class=pg") + (open ? " open" : "") + "><summary>Resources " + std::to_string(page + 1) +
+           "&#8211;" + std::to_string(end) + " of " + std::to_string(rows.size()) +
+           "</summary><script type=\"application/json\">" + json_in_script(page_rows(d, entries, bp, ap, prologue, shared)) +
+           "</script></details>";
     }
     if (rows.empty()) s += "<p>No resource to migrate.</p>";
     s += "</section>";
@@ -501,13 +728,16 @@ std::string finished_section(const std::vector<Workspace>& wss) {
                   " Batch AI jobs had ended before the migration: kept as history, not re-run.</p>";
   for (const auto& ws : wss) {
     if (ws.finished.empty()) continue;
-    s += "<details><summary>" + html_escape(ws.label) + ": " + std::to_string(ws.finished.size()) + "</summary><p>";
-    bool first = true;
-    for (const auto* e : ws.finished) {
-      s += (first ? "" : ", ") + html_escape(short_source_name(*e)) + " (" + html_escape(e->detail) + ")";
-      first = false;
+    s += "<details><summary>" + html_escape(ws.label) + ": " + std::to_string(ws.finished.size()) + "</summary>";
+    // By how they ended (succeeded, failed...), each name once.
+    std::map<std::string, std::vector<const ReportEntry*>> by_end;
+    for (const auto* e : ws.finished) by_end[e->detail].push_back(e);
+    for (const auto& [end, jobs] : by_end) {
+      s += "<p class=on>" + html_text(end.empty() ? "ended" : end) + " (" + std::to_string(jobs.size()) + "): ";
+      for (std::size_t i = 0; i < jobs.size(); ++i) s += (i ? ", " : "") + html_escape(short_source_name(*jobs[i]));
+      s += "</p>";
     }
-    s += "</p></details>";
+    s += "</details>";
   }
   return s + "</section>";
 }
@@ -540,11 +770,14 @@ std::string report_to_html(const ReportData& d) {
   h += progress_section(d);
   h += workspaces_section(wss);
   h += findings_section(d);
-  h += resources_section(d, wss);
+  SharedValues shared;
+  h += resources_section(d, wss, shared);
   h += retired_section(d);
   h += finished_section(wss);
   h += "<footer>bai2aml migration report. Everything here comes from bai2aml's database; secrets are never stored "
-       "there.</footer><script>";
+       "there.</footer><script type=\"application/json\" id=\"report-data\">";
+  h += json_in_script({{"t", shared.values()}});
+  h += "</script><script>";
   h += kScript;
   h += "</script></body></html>\n";
   return h;

@@ -25,3 +25,19 @@ TEST_CASE("html_text redacts secrets before escaping") {
   CHECK(out.find("c2VjcmV0a2V5") == std::string::npos);
   CHECK(out.find("<") == std::string::npos);
 }
+
+TEST_CASE("page_string keeps markup for the script to put in as text - invalid UTF-8 and controls replaced") {
+  using bai2aml::daemon::page_string;
+  CHECK(page_string("<b>x</b> & \"q\"") == "<b>x</b> & \"q\"");
+  CHECK(page_string("a\x1b[31mb\rc\nd\te\xFF") == "a [31mb c\nd\te\xEF\xBF\xBD");
+}
+
+TEST_CASE("json_in_script: no string can end the script element or a line of JavaScript") {
+  using bai2aml::daemon::json_in_script;
+  const nlohmann::json data = {"</script><script>alert(1)</script>", "<!--<script>", "a\xE2\x80\xA8" "b\xE2\x80\xA9" "c", 12};
+  const auto text = json_in_script(data);
+  CHECK(text == "[\"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\",\"\\u003c!--\\u003cscript>\",\"a\\u2028b\\u2029c\",12]");
+  CHECK(nlohmann::json::parse(text) == data);  // the same values back
+  // An arrow or another character whose encoding shares the lead bytes is kept as it is.
+  CHECK(json_in_script(nlohmann::json("\xE2\x80\xA6\xE2\x86\x92")) == "\"\xE2\x80\xA6\xE2\x86\x92\"");
+}
