@@ -28,6 +28,10 @@ std::string job_state(const nlohmann::json& body) {
 }
 
 constexpr const char* kGoneDetail = "no longer in the Batch AI source";
+// A finding about an AML scope (scope-unobserved: a target workspace bai2aml could not list) is not
+// about a Batch AI resource, and nothing left the source.
+constexpr const char* kAmlScopeDetail = "an AML scope, not a Batch AI resource";
+constexpr const char* kUnobservedDetail = "an AML workspace bai2aml could not observe: nothing in it is changed until it can be";
 
 bool is_final_job_state(const std::string& s) {
   const auto l = lower(s);
@@ -38,6 +42,7 @@ bool is_final_job_state(const std::string& s) {
 std::string outcome_of(const ReportEntry& e) {
   if (e.kind == "job" && is_final_job_state(e.detail)) return "history";
   if (e.detail == kGoneDetail) return "gone-from-source";
+  if (e.detail == kAmlScopeDetail || e.detail == kUnobservedDetail) return "aml-scope";
   const bool has_error = std::any_of(e.findings.begin(), e.findings.end(),
                                      [](const translate::Finding& f) { return f.severity == translate::Severity::Error; });
   if (e.counterparts.empty()) {
@@ -168,8 +173,14 @@ ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoi
       // pruned, or says why not) still belongs in the report.
       ReportEntry gone;
       gone.source_id = f.finding.source_id;
-      gone.kind = translate::to_string(translate::parse_batchai_id(f.finding.source_id).kind);
+      const auto kind = translate::parse_batchai_id(f.finding.source_id).kind;
+      gone.kind = translate::to_string(kind);
       gone.detail = kGoneDetail;
+      if (kind == translate::SourceKind::Unknown &&
+          lower(f.finding.source_id).find("/providers/microsoft.machinelearningservices/") != std::string::npos) {
+        gone.kind = "AML scope";
+        gone.detail = f.finding.code == "scope-unobserved" ? kUnobservedDetail : kAmlScopeDetail;
+      }
       it = entries.emplace(lower(f.finding.source_id), std::move(gone)).first;
     }
     it->second.findings.push_back(f.finding);

@@ -32,7 +32,8 @@ struct ReportProgressPoint {
 struct ReportEntry {
   std::string source_id;
   std::string kind;     // Batch AI kind
-  std::string outcome;  // migrated, migrated-with-findings, not-migratable, pending, history, gone-from-source
+  std::string outcome;  // migrated, migrated-with-findings, not-migratable, pending, history, gone-from-source,
+                        // aml-scope (a finding about an AML scope, e.g. scope-unobserved)
   std::string detail;   // experiments: job count; finished jobs: their final state
   // policy.retire_source: "deleted" or "terminated" on Batch AI by bai2aml ("" if neither), the
   // journal state of that write (succeeded, sent, failed, ...) and when it last changed.

@@ -168,8 +168,13 @@ TEST_CASE("a foreign workspace whose LISTs fail is an unobserved scope - everyth
              live.end());
   CHECK_SAME_IDS(live, desired_ids(bench));  // everything else was migrated
   CHECK(resource(emulator, stray).is_object());  // nothing in the unobserved scope was deleted
-  const auto f = finding(entry(report(bench), "workspaces/someone-elses"), "scope-unobserved");
+  const auto unobserved = entry(report(bench), "workspaces/someone-elses");
+  const auto f = finding(unobserved, "scope-unobserved");
   REQUIRE(f.is_object());
+  // An AML workspace that could not be listed: not a Batch AI resource that left the source.
+  CHECK(unobserved["outcome"] == "aml-scope");
+  CHECK(unobserved["kind"] == "AML scope");
+  CHECK(unobserved["detail"].get<std::string>().find("could not observe") != std::string::npos);
   CHECK(f["message"].get<std::string>().find("someone-elses") != std::string::npos);
   CHECK(f["message"].get<std::string>().find("AuthorizationFailed") != std::string::npos);
 }
