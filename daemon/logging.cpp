@@ -1,5 +1,6 @@
 #include "daemon/logging.hpp"
 
+#include "config/utf8.hpp"
 #include "reconcile/azure_write.hpp"
 
 #include <nlohmann/json.hpp>
@@ -118,7 +119,10 @@ std::string format_log_line(config::LogFormat format, bool under_journal, spdlog
     line += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
     // One event, one line: a message with newlines would otherwise split into unrelated journal entries.
+    // Names and ARM error messages in it come from outside: no escape sequence, carriage return or
+    // other control character reaches the terminal or the journal raw.
     std::replace(msg.begin(), msg.end(), '\n', ' ');
+    msg = config::terminal_text(msg);
     if (!under_journal) line += format_rfc3339_millis(time) + " ";
     char level_col[8];
     std::snprintf(level_col, sizeof level_col, "%-5s ", level_name(level));

@@ -9,6 +9,7 @@
 
 #include "azure/sync_arm_client.hpp"
 #include "config/redaction.hpp"
+#include "config/utf8.hpp"
 #include "daemon/commands/commands.hpp"
 #include "daemon/commands/load_config.hpp"
 #include "daemon/commands/source_inventory.hpp"
@@ -206,7 +207,8 @@ int plan(const CommandLine& cl) {
     out.end();
     return kExitOk;
   }
-  std::fputs(translate::render_translation_text(translation).c_str(), stdout);
+  // Names, commands and messages come from Batch AI and Azure: nothing in them a terminal would obey.
+  std::fputs(config::terminal_text(translate::render_translation_text(translation), true).c_str(), stdout);
   std::string text = "\nActions against the live AML state";
   if (!observe_error.empty()) text += " (target not observed: " + observe_error + "; every resource shown as to create)";
   text += ":\n";
@@ -222,7 +224,7 @@ int plan(const CommandLine& cl) {
     }
   for (const auto& f : plan.findings)
     text += std::string("  [") + translate::to_string(f.severity) + "] " + f.code + " " + f.source_id + ": " + f.message + "\n";
-  std::fputs(config::redact_secrets(text).c_str(), stdout);
+  std::fputs(config::terminal_text(config::redact_secrets(text), true).c_str(), stdout);
   return kExitOk;
 }
 

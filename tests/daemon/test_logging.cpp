@@ -63,6 +63,13 @@ TEST_CASE("text lines: timestamp, padded level, message", "[logging]") {
         "2026-11-27T08:00:00.123Z warn  two lines\n");
 }
 
+TEST_CASE("text lines: an escape sequence or a C1 control in a logged name is shown, not sent raw", "[logging]") {
+  // A Batch AI name or an ARM error message can carry them; the log goes to a terminal under `apply`.
+  CHECK(format_log_line(LogFormat::Text, false, spdlog::level::info, kTime, "job x\x1b]0;pwned\x07\rfake\xc2\x9b" "2J") ==
+        "2026-11-27T08:00:00.123Z info  job x\\x1b]0;pwned\\x07\\x0dfake\\u009b2J\n");
+  CHECK(format_log_line(LogFormat::Text, true, spdlog::level::info, kTime, "caf\xc3\xa9\x1b[2J") == "<6>info  caf\xc3\xa9\\x1b[2J\n");
+}
+
 TEST_CASE("under journald, lines start with the sd-daemon priority and leave the time to the journal", "[logging]") {
   CHECK(format_log_line(LogFormat::Text, true, spdlog::level::trace, kTime, "m") == "<7>trace m\n");
   CHECK(format_log_line(LogFormat::Text, true, spdlog::level::debug, kTime, "m") == "<7>debug m\n");
