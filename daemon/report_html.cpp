@@ -156,10 +156,10 @@ constexpr const char* kScript = R"JS((function () {
       p.removeAttribute('data-r');
     });
   }
-  function opened(d) {  // a page of a table, or a finding group, was opened: draw what it shows
+  function opened(d) {  // a page of a table, a finding group, a list of rows was opened: draw what it shows
     if (!d.open) return;
     if (d.classList.contains('pg')) render(d);
-    if (d.classList.contains('finding')) links(d);
+    links(d);
   }
   document.addEventListener('toggle', function (e) { opened(e.target); }, true);
   Array.prototype.forEach.call(document.querySelectorAll('section[data-bp]'), function (s) {
@@ -345,13 +345,6 @@ std::string derived_aml_rel(const std::string& kind, const std::string& name, co
   return "\n";
 }
 
-// A name element: <b> for Batch AI, <u> for AML, with data-id only when the script cannot derive it.
-std::string name_element(const char* tag, const std::string& rel_id, const std::string& derived, const std::string& name) {
-  std::string el = std::string("<") + tag;
-  if (rel_id != derived) el += " data-id=\"" + html_escape(rel_id) + "\"";
-  return el + ">" + html_escape(name) + "</" + tag + ">";
-}
-
 // A name in the rows' data: the name alone when the script derives its id, else [name, id].
 nlohmann::json name_field(const std::string& rel_id, const std::string& derived, const std::string& name) {
   if (rel_id == derived) return page_string(name);
@@ -440,6 +433,35 @@ std::string workspaces_section(const std::vector<Workspace>& wss) {
   return s + "</table></section>";
 }
 
+// Links to the first n of these rows, in pages of kReportHtmlPageRows: each page a paragraph of the
+// rows' indexes, each as its distance from the previous one, that the script turns into links (with
+// the names from the rows' data) when the details around it is opened. A finished job has no row:
+// its name is written as text.
+std::string row_links(const ReportData& d, const std::vector<std::size_t>& list, std::size_t n) {
+  std::string out;
+  const bool paged = list.size() > kReportHtmlPageRows;
+  for (std::size_t page = 0; page < n; page += kReportHtmlPageRows) {
+    const std::size_t end = std::min(n, page + kReportHtmlPageRows);
+    if (paged)
+      out += "<details><summary>" + std::to_string(page + 1) + "&#8211;" + std::to_string(end) + " of " +
+             std::to_string(list.size()) + "</summary>";
+    std::string deltas, names;
+    long long previous = -1;
+    for (std::size_t i = page; i < end; ++i) {
+      const ReportEntry& e = d.entries[list[i]];
+      if (e.outcome == "history") {
+        names += (names.empty() ? "" : ", ") + html_escape(short_source_name(e));
+        continue;
+      }
+      deltas += (deltas.empty() ? "" : " ") + std::to_string(static_cast<long long>(list[i]) - previous - 1);
+      previous = static_cast<long long>(list[i]);
+    }
+    out += "<p class=on" + (deltas.empty() ? std::string() : " data-r=\"" + deltas + "\"") + ">" + names + "</p>";
+    if (paged) out += "</details>";
+  }
+  return out;
+}
+
 struct FindingRef {
   std::size_t entry;
   const translate::Finding* finding;
@@ -480,31 +502,8 @@ std::string findings_section(const ReportData& d) {
     std::size_t links = 0, shown_messages = 0;
     std::vector<std::size_t> rest;  // resources under the messages not shown
     const auto link_list = [&](const std::vector<std::size_t>& list) {
-      std::string out;
       const std::size_t n = std::min(list.size(), kReportHtmlGroupLinks - std::min(links, kReportHtmlGroupLinks));
-      for (std::size_t page = 0; page < n; page += kReportHtmlPageRows) {
-        const std::size_t end = std::min(n, page + kReportHtmlPageRows);
-        const bool paged = list.size() > kReportHtmlPageRows;
-        if (paged)
-          out += "<details><summary>" + std::to_string(page + 1) + "&#8211;" + std::to_string(end) + " of " +
-                 std::to_string(list.size()) + "</summary>";
-        // The rows' indexes, each as its distance from the previous one; the script writes the
-        // links, with the names from the rows' data, when the group is opened. A finished job has
-        // no row: its name is written here.
-        std::string deltas, names;
-        long long previous = -1;
-        for (std::size_t i = page; i < end; ++i) {
-          const ReportEntry& e = d.entries[list[i]];
-          if (e.outcome == "history") {
-            names += (names.empty() ? "" : ", ") + html_escape(short_source_name(e));
-            continue;
-          }
-          deltas += (deltas.empty() ? "" : " ") + std::to_string(static_cast<long long>(list[i]) - previous - 1);
-          previous = static_cast<long long>(list[i]);
-        }
-        out += "<p class=on" + (deltas.empty() ? std::string() : " data-r=\"" + deltas + "\"") + ">" + names + "</p>";
-        if (paged) out += "</details>";
-      }
+      std::string out = row_links(d, list, n);
       links += n;
       if (n < list.size())
         out += "<p class=on>and " + std::to_string(list.size() - n) +
@@ -705,20 +704,36 @@ std::string resources_section(const ReportData& d, const std::vector<Workspace>&
   return s + "</section>";
 }
 
+// What bai2aml retired, by what it did (deleted, terminated, deleted with a workspace) and how that
+// ended in the journal: the count, when, and the resources as links to their rows (a retirement of
+// a whole estate is as many resources as the tables).
 std::string retired_section(const ReportData& d) {
-  std::vector<const ReportEntry*> retired;
-  for (const auto& e : d.entries)
-    if (!e.retired_action.empty()) retired.push_back(&e);
-  if (retired.empty()) return "";
-  std::string s = "<section id=\"retired\"><h2>Retired from Batch AI</h2><p>" + std::to_string(retired.size()) +
-                  " Batch AI resources deleted or terminated by bai2aml (policy.retire_source).</p><details" +
-                  (retired.size() <= kReportHtmlPageRows ? " open" : "") +
-                  "><summary>List</summary><table><tr><th>Batch AI</th><th>retired</th><th>journal state</th><th>at</th></tr>";
-  for (const auto* e : retired)
-    s += "<tr><td>" + name_element("b", e->source_id, "", short_source_name(*e)) + " <span class=\"k\">" +
-         html_escape(e->kind) + "</span></td><td>" + html_escape(e->retired_action) +
-         "</td><td>" + html_escape(e->retired_state) + "</td><td>" + html_escape(e->retired_at) + "</td></tr>";
-  return s + "</table></details></section>";
+  struct Group {
+    std::vector<std::size_t> rows;
+    std::string first, last;
+  };
+  std::map<std::pair<std::string, std::string>, Group> groups;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < d.entries.size(); ++i) {
+    const auto& e = d.entries[i];
+    if (e.retired_action.empty()) continue;
+    auto& g = groups[{e.retired_action, e.retired_state}];
+    g.rows.push_back(i);
+    if (g.first.empty() || e.retired_at < g.first) g.first = e.retired_at;
+    if (e.retired_at > g.last) g.last = e.retired_at;
+    ++total;
+  }
+  if (groups.empty()) return "";
+  std::string s = "<section id=\"retired\"><h2>Retired from Batch AI</h2><p>" + std::to_string(total) +
+                  " Batch AI resources deleted or terminated by bai2aml (policy.retire_source), by what was done and "
+                  "its state in the journal.</p>";
+  for (const auto& [key, g] : groups) {
+    const std::string when = html_escape(g.first) + (g.first == g.last ? "" : " &#8211; " + html_escape(g.last));
+    s += std::string("<details class=rt") + (total <= kReportHtmlPageRows ? " open" : "") + "><summary>" +
+         html_escape(key.first) + " (" + html_escape(key.second) + "): <b>" + std::to_string(g.rows.size()) + "</b>, " + when +
+         "</summary>" + row_links(d, g.rows, g.rows.size()) + "</details>";
+  }
+  return s + "</section>";
 }
 
 std::string finished_section(const std::vector<Workspace>& wss) {

@@ -264,6 +264,11 @@ TEST_CASE("report html: 30000 resources stay under 3 MB - paged and collapsed - 
   }
   for (int i = 0; i < 400; ++i) d.progress.push_back({"2027-01-10T10:00:00Z", i * 70, 30000 - i * 70, 0, 0, 0});
   REQUIRE(d.entries.size() == 30000);
+  for (auto& e : d.entries) {  // policy.retire_source at the end: the whole estate is listed once more
+    e.retired_action = "deleted with " + e.source_id.substr(0, e.source_id.find("/", kBai.size()));
+    e.retired_state = "succeeded";
+    e.retired_at = "2027-03-30T00:00:00Z";
+  }
   const auto html = report_to_html(d);
   INFO("size " << html.size());
   // The tables are data for the page's script (a JSON block per page of 200 rows, closed), the
@@ -280,4 +285,25 @@ TEST_CASE("report html: 30000 resources stay under 3 MB - paged and collapsed - 
   CHECK(count(html, "AZ_BATCHAI_TASK_INDEX") == 1);  // the shared prologue is shown once
   CHECK(count(html, "train.py --epochs 899 --lr 0.01") == 1);  // a command 30 jobs share: once
   CHECK(count(html, "<a href=") < 100);  // finding links are written by the script when a group opens
+  CHECK(count(html, "<details class=rt><summary>deleted with ") == 30);  // one group per workspace
+}
+
+TEST_CASE("report html: what was retired from Batch AI - by what was done and its state - as links to the rows") {
+  auto d = base();
+  for (int i = 0; i < 4; ++i) {
+    auto e = cluster("ws", "c" + std::to_string(i), "in_sync");
+    e.retired_action = i < 3 ? "deleted" : "terminated";
+    e.retired_state = i == 2 ? "failed" : "succeeded";
+    e.retired_at = "2027-03-30T00:0" + std::to_string(i) + ":00Z";
+    d.entries.push_back(e);
+  }
+  const auto html = report_to_html(d);
+  CHECK(html.find("4 Batch AI resources deleted or terminated by bai2aml") != std::string::npos);
+  // Rows 0 and 1, then row 2, then row 3: each group opens on its list of rows the script links.
+  CHECK(html.find("<details class=rt open><summary>deleted (succeeded): <b>2</b>, 2027-03-30T00:00:00Z &#8211; "
+                  "2027-03-30T00:01:00Z</summary><p class=on data-r=\"0 0\"></p></details>") != std::string::npos);
+  CHECK(html.find("<summary>deleted (failed): <b>1</b>, 2027-03-30T00:02:00Z</summary><p class=on data-r=\"2\">") !=
+        std::string::npos);
+  CHECK(html.find("<summary>terminated (succeeded): <b>1</b>, 2027-03-30T00:03:00Z</summary><p class=on data-r=\"3\">") !=
+        std::string::npos);
 }
