@@ -18,6 +18,7 @@ class CachingCredential : public TokenCredential, public std::enable_shared_from
   explicit CachingCredential(Pipeline pipeline) : pipeline_(std::move(pipeline)) {}
 
   void get_token(const std::string& scope, bool force_refresh, TokenCallback done) final;
+  void shutdown() final { pipeline_.shutdown(); }
 
  protected:
   // The request for a token of `scope`, or why none can be made (missing configuration or file).

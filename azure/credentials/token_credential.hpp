@@ -23,6 +23,8 @@ class TokenCredential {
   virtual std::string name() const = 0;  // for logs: "client_secret", "managed_identity", ...
   // scope: e.g. kArmScope. force_refresh: ignore the cache (after a 401).
   virtual void get_token(const std::string& scope, bool force_refresh, TokenCallback done) = 0;
+  // The owner goes away: a token request in flight is cancelled (Policy::shutdown of its pipeline).
+  virtual void shutdown() {}
 };
 
 }  // namespace bai2aml::azure

@@ -16,6 +16,9 @@ class BearerTokenPolicy : public Policy {
  public:
   BearerTokenPolicy(std::shared_ptr<TokenCredential> credential, std::string scope, TransportOptions transport);
   void send(Request request, Next next, ResponseCallback done) override;
+  void shutdown() override {
+    if (credential_) credential_->shutdown();
+  }
 
  private:
   void send_with_token(Request request, Next next, ResponseCallback done, bool refreshed);
