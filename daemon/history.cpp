@@ -25,8 +25,9 @@ std::string trim_slashes(std::string s) {
 int type_rank(const std::string& type) { return type == "finding" ? 0 : type == "write" ? 1 : 2; }
 
 void add_writes(state::Store& store, const std::string& id, const std::map<std::int64_t, std::vector<state::AuditRecord>>& audit,
-                std::vector<HistoryEvent>& events) {
+                std::vector<HistoryEvent>& events, std::set<std::int64_t>& told) {
   for (const auto& op : store.operations_for(id)) {
+    told.insert(op.op_id);
     HistoryEvent e;
     e.at = op.created_at;
     e.type = "write";
@@ -51,6 +52,31 @@ void add_writes(state::Store& store, const std::string& id, const std::map<std::
         last_request_id = a.client_request_id;
       }
     if (!last_request_id.empty()) e.summary += ", request id " + last_request_id;
+    events.push_back(std::move(e));
+  }
+}
+
+// A write whose journal row was compacted away (a newer row of the same write superseded it): the
+// audit log keeps every request it sent, so it is still told, from them.
+void add_compacted_writes(const std::map<std::int64_t, std::vector<state::AuditRecord>>& audit,
+                          const std::set<std::int64_t>& told, std::vector<HistoryEvent>& events) {
+  for (const auto& [op_id, requests] : audit) {
+    if (told.count(op_id) || requests.empty()) continue;
+    const auto& last = requests.back();
+    HistoryEvent e;
+    e.at = requests.front().at;
+    e.type = "write";
+    e.resource_id = last.resource_id;
+    e.summary = last.method + ": " + last.outcome;
+    if (last.http_status) e.summary += " (HTTP " + std::to_string(*last.http_status) + ")";
+    e.summary += ", request id " + last.client_request_id + " (journal row compacted; from the audit log)";
+    e.detail = {{"op_id", op_id}, {"method", last.method}, {"compacted", true}, {"requests", nlohmann::json::array()}};
+    for (const auto& a : requests)
+      e.detail["requests"].push_back({{"at", a.at},
+                                      {"http_status", a.http_status ? nlohmann::json(*a.http_status) : nlohmann::json(nullptr)},
+                                      {"outcome", a.outcome},
+                                      {"request_id", a.client_request_id},
+                                      {"duration_ms", a.duration_ms}});
     events.push_back(std::move(e));
   }
 }
@@ -98,8 +124,9 @@ ResourceHistory gather_history(state::Store& store, const std::string& id) {
       if (a.op_id) audit[*a.op_id].push_back(std::move(a));
 
   std::vector<HistoryEvent> events;
+  std::set<std::int64_t> told;  // op_ids told from their journal row
   for (const auto& aml_id : h.aml_ids) {
-    add_writes(store, aml_id, audit, events);
+    add_writes(store, aml_id, audit, events, told);
     for (const auto& c : store.status_history(aml_id)) {
       std::string summary = c.state + " (" + c.reason + ")";
       if (!c.message.empty()) summary += ": " + redact_secrets(c.message);
@@ -108,7 +135,7 @@ ResourceHistory gather_history(state::Store& store, const std::string& id) {
     }
   }
   if (!h.source_id.empty()) {
-    add_writes(store, h.source_id, audit, events);
+    add_writes(store, h.source_id, audit, events, told);
     for (const auto& f : store.finding_events(h.source_id))
       events.push_back({f.at, "finding", f.finding.source_id,
                         f.event + " " + translate::to_string(f.finding.severity) + " " + f.finding.code + ": " +
@@ -119,8 +146,13 @@ ResourceHistory gather_history(state::Store& store, const std::string& id) {
                          {"severity", translate::to_string(f.finding.severity)},
                          {"message", redact_secrets(f.finding.message)}}});
   }
-  std::stable_sort(events.begin(), events.end(), [](const HistoryEvent& a, const HistoryEvent& b) {
-    return a.at != b.at ? a.at < b.at : type_rank(a.type) < type_rank(b.type);
+  add_compacted_writes(audit, told, events);
+  // Writes within one second in journal order (a compacted write's time is its first request's).
+  const auto op_id = [](const HistoryEvent& e) { return e.detail.value("op_id", std::int64_t{0}); };
+  std::stable_sort(events.begin(), events.end(), [&](const HistoryEvent& a, const HistoryEvent& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.type != b.type) return type_rank(a.type) < type_rank(b.type);
+    return a.type == "write" && op_id(a) < op_id(b);
   });
   h.events = std::move(events);
   return h;

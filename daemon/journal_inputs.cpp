@@ -60,7 +60,7 @@ void add_journal_inputs(state::Store& store, const std::vector<translate::Desire
 
 translate::NameHints stored_name_hints(state::Store& store, const reconcile::SourceScope& scope) {
   std::vector<reconcile::ObservedResource> observed;
-  for (auto& rec : store.observed())
+  for (auto& rec : store.observed_tags())
     if (auto o = reconcile::observed_from_arm(rec.body)) observed.push_back(std::move(*o));
   return reconcile::name_hints(observed, scope);
 }

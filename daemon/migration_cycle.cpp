@@ -13,6 +13,7 @@
 #include "azure/batchai_reader.hpp"
 #include "azure/request_counters.hpp"
 #include "daemon/cutoff.hpp"
+#include "daemon/journal_compaction.hpp"
 #include "daemon/journal_inputs.hpp"
 #include "daemon/retained_inventory.hpp"
 #include "reconcile/arm_id.hpp"
@@ -40,8 +41,8 @@ std::vector<nlohmann::json> stored_form(std::vector<nlohmann::json> resources) {
   for (auto& r : resources) {
     std::string key = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    by_id[key] = translate::scrub_secrets(r);
-    r = nullptr;  // one copy at a time: 30,000 resources are not held twice
+    translate::scrub_secrets_in_place(r);
+    by_id[key] = std::move(r);  // moved, not copied: 30,000 resources are not held twice
   }
   std::vector<nlohmann::json> out;
   out.reserve(by_id.size());
@@ -184,7 +185,12 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   void take_inventory(azure::Result<azure::Inventory, azure::SourceUnavailable> r) {
     const bool from_file = !cfg_->source.inventory_file.empty();
     if (r.ok()) {
-      if (!from_file) live_read_ = r.value().resources;
+      // The live read is kept for plan_source_retirement only when it can act (a second copy of
+      // 30,000 resources otherwise); when it cannot, its plan is empty whatever the read.
+      if (!from_file)
+        live_read_ = reconcile::retirement_acts(cfg_->policy.retire_source, Clock::now() >= cfg_->cutoff)
+                         ? r.value().resources
+                         : std::vector<nlohmann::json>{};
       // Guarded deletion: what vanished stays in the snapshot until the prune guard releases it.
       auto kept = guard_read(store_, std::move(r.value().resources), Clock::now() >= cfg_->cutoff,
                                 cfg_->source.subscription_id);
@@ -218,16 +224,19 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       for (auto& item : store_.inventory()) inventory.push_back(std::move(item.body));
     if (inventory.empty() && !store_.source_status().fetched_at)
       return finish(Phase::Degraded, "no Batch AI inventory has ever been read: " + source_error_.value_or("empty source"));
-    const auto problems = translate::validate_mapping(inventory, *cfg_);
+    // Names AML already holds, as the last pass observed them; observe() checks them against this pass's.
+    hints_ = stored_name_hints(store_, reconcile::source_scope(cfg_->source));
+    std::vector<translate::ConfigProblem> problems;  // validate_mapping()'s, from the same translation
+    translation_ = translate::translate(inventory, *cfg_, hints_, problems);
     if (!problems.empty()) {
+      translation_ = {};
       std::string msg = "config does not fit the inventory (nothing is written until it does):";
       for (const auto& p : problems) msg += " " + p.path + ": " + p.message + ";";
       return finish(Phase::Degraded, msg);
     }
-    // Names AML already holds, as the last pass observed them; observe() checks them against this pass's.
-    hints_ = stored_name_hints(store_, reconcile::source_scope(cfg_->source));
-    translation_ = translate::translate(inventory, *cfg_, hints_);
-    inventory_ = std::move(inventory);
+    // Not held past translation (30,000 resources as JSON trees): the rare second translation
+    // (retranslate_if_names_moved) reads the stored snapshot, which is this very inventory.
+    inventory = {};
     store_.transaction([&] {
       store_.replace_desired(translation_.resources);
       store_.replace_findings("translate", translation_.findings);
@@ -267,11 +276,16 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     scope_findings_ = reconcile::unobserved_scope_findings(obs);
     observed_ = std::move(obs.resources);
     const auto scope = reconcile::source_scope(cfg_->source);
+    // The bodies are lent to the records and taken back: 10,000 AML resources are not held twice.
     std::vector<state::ObservedRecord> records;
-    for (const auto& o : observed_)
-      records.push_back({o.id, translate::to_string(o.kind), o.body, reconcile::provisioning_state(o.body),
-                         reconcile::owned_here(o, scope), ""});
+    records.reserve(observed_.size());
+    for (auto& o : observed_) {
+      std::string provisioning = reconcile::provisioning_state(o.body);
+      const bool owned = reconcile::owned_here(o, scope);
+      records.push_back({o.id, translate::to_string(o.kind), std::move(o.body), std::move(provisioning), owned, ""});
+    }
     store_.replace_observed(records);
+    for (std::size_t i = 0; i < records.size(); ++i) observed_[i].body = std::move(records[i].body);
     retranslate_if_names_moved(version_containers);
     plan();
   }
@@ -283,7 +297,11 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     auto fresh = reconcile::name_hints(observed_, reconcile::source_scope(cfg_->source));
     if (fresh == hints_) return;
     hints_ = std::move(fresh);
-    translation_ = translate::translate(inventory_, *cfg_, hints_);
+    {
+      std::vector<nlohmann::json> inventory;
+      for (auto& item : store_.inventory()) inventory.push_back(std::move(item.body));
+      translation_ = translate::translate(inventory, *cfg_, hints_);
+    }
     store_.transaction([&] {
       store_.replace_desired(translation_.resources);
       store_.replace_findings("translate", translation_.findings);
@@ -604,6 +622,13 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       remaining += static_cast<std::int64_t>(guard_awaiting_);
       want_wake(1s);
     }
+    // The journal, compacted at most once an hour (daemon/journal_compaction.hpp).
+    try {
+      if (const auto deleted = compact_journal_if_due(store_, Clock::now()); deleted && *deleted > 0)
+        spdlog::info("journal compacted: {} superseded row(s) deleted", *deleted);
+    } catch (const std::exception& e) {
+      spdlog::warn("journal compaction failed: {}", e.what());
+    }
     report_.remaining = remaining;
     report_.terminal_failures = terminal;
     report_.wake_after = wake;
@@ -660,7 +685,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   std::int64_t writes_before_ = 0;
   std::optional<std::string> source_error_;
   translate::Translation translation_;
-  // This pass's read in stored form until translated (empty when unreadable), then what was translated.
+  // This pass's read in stored form until translated (empty when unreadable); released once translated.
   std::vector<nlohmann::json> inventory_;
   translate::NameHints hints_;                 // the names AML holds, as this pass's translation used them
   std::set<std::string> unlisted_containers_;  // environments whose versions this pass did not list

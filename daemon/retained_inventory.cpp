@@ -1,5 +1,9 @@
 #include "daemon/retained_inventory.hpp"
 
+#include <set>
+#include <string>
+
+#include "reconcile/arm_id.hpp"
 #include "reconcile/source_retirement.hpp"
 #include "state/store.hpp"
 
@@ -19,7 +23,16 @@ reconcile::PruneGuardResult guard_read(state::Store& store, std::vector<nlohmann
                                        const std::string& source_subscription) {
   reconcile::PruneGuardInputs in;
   in.read = retain_retired_sources(store, std::move(read));
-  for (auto& item : store.inventory()) in.stored.push_back(std::move(item.body));
+  // Only the stored resources this read lacks are parsed; the others are counted.
+  std::set<std::string> in_read;
+  for (const auto& r : in.read)
+    if (r.is_object() && r.contains("id") && r["id"].is_string()) in_read.insert(reconcile::id_key(r["id"].get<std::string>()));
+  std::vector<std::string> missing;
+  for (const auto& id : store.inventory_ids()) {
+    if (in_read.count(reconcile::id_key(id))) ++in.stored_in_read;
+    else missing.push_back(id);
+  }
+  for (auto& item : store.inventory_items(missing)) in.stored.push_back(std::move(item.body));
   in.ledger = store.vanished_sources();
   in.cutoff_passed = cutoff_passed;
   in.source_label = "/subscriptions/" + source_subscription;

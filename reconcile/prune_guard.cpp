@@ -23,7 +23,7 @@ PruneGuardResult guard_vanished(PruneGuardInputs in) {
 
   // Missing now: the stored resources this read lacks.
   std::vector<std::pair<state::VanishedSource, const nlohmann::json*>> missing;
-  std::size_t newly = 0, stored_count = 0;
+  std::size_t newly = 0, stored_count = in.stored_in_read;
   for (const auto& r : in.stored) {
     const std::string key = key_of(r);
     if (key.empty()) continue;

@@ -27,10 +27,13 @@ inline constexpr std::size_t kMassDisappearancePercent = 10;  // or more than th
 
 struct PruneGuardInputs {
   std::vector<nlohmann::json> read;           // this healthy read (with what bai2aml retired itself)
-  std::vector<nlohmann::json> stored;         // the stored snapshot before it
+  std::vector<nlohmann::json> stored;         // the stored snapshot before it (see stored_in_read)
   std::vector<state::VanishedSource> ledger;  // what earlier reads found missing
   bool cutoff_passed = false;
   std::string source_label;  // the finding's source id (the source subscription)
+  // How many stored resources the read also has, left out of `stored` (their bodies are not needed:
+  // only what is missing from the read is), but counted in the inventory's size.
+  std::size_t stored_in_read = 0;
 };
 
 struct PruneGuardResult {

@@ -203,9 +203,12 @@ std::string key_of(const nlohmann::json& r) {
 
 }  // namespace
 
+bool retirement_acts(config::RetireSource mode, bool cutoff_passed) {
+  return mode == config::RetireSource::AfterMigration || (mode == config::RetireSource::AtCutoff && cutoff_passed);
+}
+
 SourceRetirementPlan plan_source_retirement(const SourceRetirementInputs& in) {
-  const bool acting = in.mode == config::RetireSource::AfterMigration ||
-                      (in.mode == config::RetireSource::AtCutoff && in.cutoff_passed);
+  const bool acting = retirement_acts(in.mode, in.cutoff_passed);
   if (!acting || !in.source_live || !in.desired || !in.observed) return {};
   auto plan = Planner(in).run();
   plan.acting = true;

@@ -62,6 +62,10 @@ struct SourceRetirementPlan {
 
 SourceRetirementPlan plan_source_retirement(const SourceRetirementInputs& in);
 
+// Whether policy.retire_source writes anything now: only then does a pass keep its live read for
+// plan_source_retirement (otherwise the plan is empty whatever the read).
+bool retirement_acts(config::RetireSource mode, bool cutoff_passed);
+
 // The snapshot to store after a read: the read, plus what bai2aml retired itself (the ids, any case,
 // of its journalled deletes and terminations, whatever their outcome). A deleted resource and
 // everything under it is kept as stored when the read no longer has it; a terminated job keeps its

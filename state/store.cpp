@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "config/redaction.hpp"
 #include "config/value_rules.hpp"
@@ -163,6 +164,24 @@ std::vector<InventoryItem> Store::inventory() {
   return out;
 }
 
+std::vector<std::string> Store::inventory_ids() {
+  std::vector<std::string> out;
+  auto st = db_->prepare("SELECT id FROM inventory ORDER BY id");
+  while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+std::vector<InventoryItem> Store::inventory_items(const std::vector<std::string>& ids) {
+  std::vector<InventoryItem> out;
+  auto st = db_->prepare("SELECT id, kind, body, fetched_at FROM inventory WHERE id = ?");
+  for (const auto& id : ids) {
+    st.bind(1, id);
+    if (st.step()) out.push_back({st.text(0), st.text(1), json::parse(st.text(2)), st.text(3)});
+    st.reset();
+  }
+  return out;
+}
+
 SourceStatus Store::source_status() {
   auto st = db_->prepare("SELECT mode, fetched_at, last_error FROM source_meta WHERE singleton = 1");
   if (!st.step()) return {};
@@ -296,36 +315,51 @@ std::vector<ObservedRecord> Store::observed() {
   return out;
 }
 
+std::vector<ObservedRecord> Store::observed_tags() {
+  std::vector<ObservedRecord> out;
+  // Tags that are not an object are left out, as tags_of() ignores them.
+  auto st = db_->prepare(
+      "SELECT id, kind, json_object('id', id, "
+      "'tags', json(CASE WHEN json_type(body, '$.tags') = 'object' THEN json_extract(body, '$.tags') ELSE '{}' END), "
+      "'properties', json_object('tags', json(CASE WHEN json_type(body, '$.properties.tags') = 'object' "
+      "THEN json_extract(body, '$.properties.tags') ELSE '{}' END))), provisioning_state, owned, observed_at FROM observed "
+      "ORDER BY id");
+  while (st.step())
+    out.push_back({st.text(0), st.text(1), json::parse(st.text(2)), st.text(3), st.integer(4) != 0, st.text(5)});
+  return out;
+}
+
 // ---- findings --------------------------------------------------------------------------------
 
 void Store::replace_findings(const std::string& origin, const std::vector<translate::Finding>& findings) {
   const std::string at = now();
   transaction([&] {
-    std::map<std::string, std::string> first_seen;  // key -> first_seen
     auto key = [](const std::string& s, const std::string& c, const std::string& m) {
       std::string lower = s;
       std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
       return lower + "\x1f" + c + "\x1f" + m;
     };
+    // The stored set, compared with the new one: only what appears, changes or goes away is written
+    // (20,000 finished jobs are 20,000 findings that stay the same pass after pass).
+    struct Row {
+      translate::Finding finding;  // message and remedy as stored (redacted)
+      bool kept = false;
+    };
+    std::map<std::string, Row> stored;  // key -> row
     {
-      auto st = db_->prepare("SELECT source_id, code, message, first_seen FROM findings WHERE origin = ?");
-      st.bind(1, origin);
-      while (st.step()) first_seen[key(st.text(0), st.text(1), st.text(2))] = st.text(3);
-    }
-    // What appears or goes away is kept as an event, for `bai2aml history`.
-    std::map<std::string, translate::Finding> cleared;
-    {
-      auto st = db_->prepare("SELECT source_id, code, severity, message FROM findings WHERE origin = ?");
+      auto st = db_->prepare("SELECT source_id, code, severity, message, remedy FROM findings WHERE origin = ?");
       st.bind(1, origin);
       while (st.step()) {
-        translate::Finding f;
-        f.source_id = st.text(0);
-        f.code = st.text(1);
-        f.severity = severity_from_string(st.text(2));
-        f.message = st.text(3);
-        cleared[key(f.source_id, f.code, f.message)] = f;
+        Row row;
+        row.finding.source_id = st.text(0);
+        row.finding.code = st.text(1);
+        row.finding.severity = severity_from_string(st.text(2));
+        row.finding.message = st.text(3);
+        row.finding.remedy = st.text(4);
+        stored.emplace(key(row.finding.source_id, row.finding.code, row.finding.message), std::move(row));
       }
     }
+    // What appears or goes away is kept as an event, for `bai2aml history`.
     auto event = db_->prepare("INSERT INTO finding_events (at, event, origin, source_id, code, severity, message) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)");
     auto record = [&](const char* what, const translate::Finding& f) {
@@ -333,22 +367,51 @@ void Store::replace_findings(const std::string& origin, const std::vector<transl
           .bind(6, translate::to_string(f.severity)).bind(7, config::redact_secrets(f.message)).run();
       event.reset();
     };
-    db_->prepare("DELETE FROM findings WHERE origin = ?").bind(1, origin).run();
-    auto ins = db_->prepare("INSERT OR IGNORE INTO findings (origin, source_id, code, severity, message, remedy, first_seen) "
+    auto ins = db_->prepare("INSERT INTO findings (origin, source_id, code, severity, message, remedy, first_seen) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    // A finding that stays keeps its first_seen; its source id's spelling, severity and remedy follow the new one.
+    auto upd = db_->prepare("UPDATE findings SET source_id = ?, severity = ?, remedy = ? "
+                            "WHERE origin = ? AND source_id = ? AND code = ? AND message = ?");
+    std::set<std::string> written;                 // a duplicate in `findings` is one finding: the first wins
+    std::map<std::string, std::string> remedies;   // remedy -> redacted (a few distinct texts, many findings)
     for (const auto& f : findings) {
       const std::string message = config::redact_secrets(f.message);
       const auto k = key(f.source_id, f.code, message);
-      auto it = first_seen.find(k);
-      ins.bind(1, origin).bind(2, f.source_id).bind(3, f.code).bind(4, translate::to_string(f.severity))
-          .bind(5, message).bind(6, config::redact_secrets(f.remedy)).bind(7, it == first_seen.end() ? at : it->second).run();
-      ins.reset();
-      if (it == first_seen.end() && db_->changes() == 1) record("raised", f);
-      first_seen.emplace(k, at);  // a duplicate in `findings` is one finding
-      cleared.erase(k);
+      if (!written.insert(k).second) continue;
+      auto r = remedies.find(f.remedy);
+      if (r == remedies.end()) r = remedies.emplace(f.remedy, config::redact_secrets(f.remedy)).first;
+      const std::string& remedy = r->second;
+      const std::string severity = translate::to_string(f.severity);
+      auto it = stored.find(k);
+      if (it == stored.end()) {
+        ins.bind(1, origin).bind(2, f.source_id).bind(3, f.code).bind(4, severity).bind(5, message).bind(6, remedy)
+            .bind(7, at).run();
+        ins.reset();
+        record("raised", f);
+        continue;
+      }
+      it->second.kept = true;
+      const auto& old = it->second.finding;
+      if (old.source_id == f.source_id && old.severity == f.severity && old.remedy == remedy) continue;
+      upd.bind(1, f.source_id).bind(2, severity).bind(3, remedy).bind(4, origin).bind(5, old.source_id)
+          .bind(6, old.code).bind(7, old.message).run();
+      upd.reset();
     }
-    for (const auto& [k, f] : cleared) record("cleared", f);
+    auto del = db_->prepare("DELETE FROM findings WHERE origin = ? AND source_id = ? AND code = ? AND message = ?");
+    for (const auto& [k, row] : stored) {
+      if (row.kept) continue;
+      del.bind(1, origin).bind(2, row.finding.source_id).bind(3, row.finding.code).bind(4, row.finding.message).run();
+      del.reset();
+      record("cleared", row.finding);
+    }
   });
+}
+
+std::map<std::string, std::int64_t> Store::finding_counts() {
+  std::map<std::string, std::int64_t> out;
+  auto st = db_->prepare("SELECT severity, COUNT(*) FROM findings GROUP BY severity");
+  while (st.step()) out[st.text(0)] = st.integer(1);
+  return out;
 }
 
 std::vector<StoredFinding> Store::findings() {
@@ -501,10 +564,21 @@ std::int64_t Store::compact_journal(const std::vector<std::string>& keep_all_of_
       ") AND op_id < (SELECT MAX(o.op_id) FROM operations o WHERE o.resource_id = operations.resource_id AND "
       "o.action = operations.action AND o.method = operations.method AND o.state = operations.state AND "
       "o.body_hash = operations.body_hash)";
-  auto st = db_->prepare(sql.c_str());
-  for (std::size_t i = 0; i < keep_all_of_actions.size(); ++i) st.bind(static_cast<int>(i + 1), keep_all_of_actions[i]);
-  st.run();
-  return db_->changes();
+  std::int64_t deleted = 0;
+  transaction([&] {
+    auto st = db_->prepare(sql.c_str());
+    for (std::size_t i = 0; i < keep_all_of_actions.size(); ++i) st.bind(static_cast<int>(i + 1), keep_all_of_actions[i]);
+    st.run();
+    deleted = db_->changes();
+    db_->prepare("INSERT INTO journal_compactions (at, deleted) VALUES (?, ?)").bind(1, now()).bind(2, deleted).run();
+  });
+  return deleted;
+}
+
+std::optional<std::string> Store::last_journal_compaction() {
+  auto st = db_->prepare("SELECT MAX(at) FROM journal_compactions");
+  if (st.step() && !st.is_null(0)) return st.text(0);
+  return std::nullopt;
 }
 
 // ---- audit log -------------------------------------------------------------------------------

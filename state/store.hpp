@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ class Store {
   // whose content did not change are not rewritten (replace_desired and replace_observed too).
   void replace_inventory(const std::vector<nlohmann::json>& resources, std::chrono::system_clock::time_point fetched_at);
   std::vector<InventoryItem> inventory();
+  std::vector<std::string> inventory_ids();  // without parsing the bodies
+  std::vector<InventoryItem> inventory_items(const std::vector<std::string>& ids);  // those stored, in that order
   SourceStatus source_status();
   void set_source_status(const SourceStatus& status);
 
@@ -42,11 +45,16 @@ class Store {
 
   void replace_observed(const std::vector<ObservedRecord>& resources);
   std::vector<ObservedRecord> observed();
+  // The same rows with bodies cut down to {id, tags, properties: {tags}} by SQLite, without parsing
+  // whole AML resources: what names and ownership are read from (10,000 computes are ~80 MB as JSON trees).
+  std::vector<ObservedRecord> observed_tags();
 
   // Findings are owned by an origin ("translate", "reconcile") that replaces its own set each cycle;
   // first_seen survives a replacement that keeps the finding.
   void replace_findings(const std::string& origin, const std::vector<translate::Finding>& findings);
   std::vector<StoredFinding> findings();
+  // How many findings of each severity ("error", "warning", "info"), counted by SQLite.
+  std::map<std::string, std::int64_t> finding_counts();
 
   // The journal. An intent is durable before the request is sent (synchronous=FULL).
   std::int64_t journal_intent(const Operation& op);  // op_id and timestamps are assigned
@@ -69,10 +77,11 @@ class Store {
   // Deletes finished rows that a newer finished row of the same resource, action, method, state and
   // body hash supersedes: every "latest such row" question (resume, last applied spec, submitted
   // jobs, replacement phase) keeps its answer, and the table stays proportional to the resources.
-  // Rows of keep_all_of_actions are all kept (the report counts them). Returns the rows deleted.
-  // The audit log is never compacted. Not called by the pass yet: `bai2aml history` lists every
-  // journal row as a write, and would first have to read superseded writes from the audit log.
+  // Rows of keep_all_of_actions are all kept (the report counts them). Returns the rows deleted, and
+  // records the run (last_journal_compaction). The audit log is never compacted: `bai2aml history`
+  // tells a deleted row's write from its requests there.
   std::int64_t compact_journal(const std::vector<std::string>& keep_all_of_actions);
+  std::optional<std::string> last_journal_compaction();  // RFC 3339, or none yet
 
   void append_audit(const AuditRecord& record);  // seq and (if empty) at are assigned
   std::vector<AuditRecord> audit_log();

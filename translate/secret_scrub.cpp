@@ -13,9 +13,17 @@ namespace {
 
 using nlohmann::json;
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
+// ASCII case-insensitive equality with a lower-case literal, without a lower-cased copy: scrub()
+// visits every key of every resource the store writes, 30,000 resources a pass.
+bool equals_lower(const std::string& s, const char* lower_literal) {
+  std::size_t i = 0;
+  for (; lower_literal[i] != '\0'; ++i) {
+    if (i >= s.size()) return false;
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower_literal[i]) return false;
+  }
+  return i == s.size();
 }
 
 // Property names whose value is a secret wherever they occur (compared lower-case).
@@ -27,21 +35,20 @@ bool secret_property(const std::string& key) {
       "publickeydata",       "primaryaccesskey",    "secondaryaccesskey",          "securitytoken",
       "clientsecret",        "developertoken",      "sasuri",                      "sastoken",
       "primarykey",          "secondarykey"};
-  const std::string k = lower(key);
-  return std::find(names.begin(), names.end(), k) != names.end();
+  return std::any_of(names.begin(), names.end(), [&](const char* n) { return equals_lower(key, n); });
 }
 
 // Free text that bai2aml only ever quotes in findings, never sends to AML: a mount command
 // (-o password=...) and a node setup task's command line. Redacted in place. A job's command line and
 // its jobPreparation are the AML job's command and so are kept verbatim.
-bool free_text_only_quoted(const std::string& parent_lower, const std::string& key) {
-  return key == "mountCommand" || (parent_lower == "setuptask" && key == "commandLine");
+bool free_text_only_quoted(const std::string& parent_key, const std::string& key) {
+  return key == "mountCommand" || (key == "commandLine" && equals_lower(parent_key, "setuptask"));
 }
 
 void scrub(json& j, const std::string& parent_key) {
   if (j.is_array()) {
     // Batch AI EnvironmentVariableWithSecretValue: secrets[].value.
-    const bool secret_list = lower(parent_key) == "secrets";
+    const bool secret_list = equals_lower(parent_key, "secrets");
     for (auto& e : j) {
       if (secret_list && e.is_object()) e.erase("value");
       scrub(e, "");
@@ -49,8 +56,7 @@ void scrub(json& j, const std::string& parent_key) {
     return;
   }
   if (!j.is_object() || is_secret_ref(j)) return;
-  const std::string parent = lower(parent_key);
-  if (parent == "secrets" || parent == "sslconfiguration") {
+  if (equals_lower(parent_key, "secrets") || equals_lower(parent_key, "sslconfiguration")) {
     // AML DatastoreSecrets (AccountKey, Sas, ServicePrincipal, Certificate): only the type is not secret.
     for (auto it = j.begin(); it != j.end();) {
       if (it.key() == "secretsType" || it.key() == "status" || is_secret_ref(it.value())) {
@@ -62,7 +68,7 @@ void scrub(json& j, const std::string& parent_key) {
     return;
   }
   for (auto it = j.begin(); it != j.end();) {
-    if (free_text_only_quoted(parent, it.key()) && it.value().is_string()) {
+    if (free_text_only_quoted(parent_key, it.key()) && it.value().is_string()) {
       it.value() = config::redact_secrets(it.value().get<std::string>());
       ++it;
       continue;
@@ -88,5 +94,7 @@ json scrub_secrets(const json& arm_resource) {
   scrub(copy, "");
   return copy;
 }
+
+void scrub_secrets_in_place(json& arm_resource) { scrub(arm_resource, ""); }
 
 }  // namespace bai2aml::translate

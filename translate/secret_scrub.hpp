@@ -13,5 +13,7 @@
 namespace bai2aml::translate {
 
 nlohmann::json scrub_secrets(const nlohmann::json& arm_resource);
+// The same, on a resource the caller owns (no copy).
+void scrub_secrets_in_place(nlohmann::json& arm_resource);
 
 }  // namespace bai2aml::translate

@@ -49,8 +49,16 @@ class Translator {
     for (const auto& c : inv_.clusters) clusters_[id_key(c.id)] = &c;
   }
 
-  std::vector<ConfigProblem> problems() const {
-    std::vector<ConfigProblem> p = names_.problems;
+  std::vector<ConfigProblem> problems() const { return sorted_problems(names_.problems); }
+
+  // What validate_mapping() says of the same inventory: overrides checked alone, without what AML
+  // holds. After run() (the selected jobs are known); the inventory is not parsed again.
+  std::vector<ConfigProblem> problems_without_hints() const {
+    if (!hints_) return problems();
+    return sorted_problems(plan_names(inv_, cfg_, selected_ids()).problems);
+  }
+
+  static std::vector<ConfigProblem> sorted_problems(std::vector<ConfigProblem> p) {
     std::sort(p.begin(), p.end(), [](const ConfigProblem& a, const ConfigProblem& b) {
       return std::tie(a.path, a.message) < std::tie(b.path, b.message);
     });
@@ -483,6 +491,14 @@ Translation translate(const std::vector<json>& batchai_resources, const config::
   Translator t(batchai_resources, cfg);
   Translation out = t.run();
   problems = t.problems();
+  return out;
+}
+
+Translation translate(const std::vector<json>& batchai_resources, const config::Config& cfg, const NameHints& hints,
+                      std::vector<ConfigProblem>& problems) {
+  Translator t(batchai_resources, cfg, &hints);
+  Translation out = t.run();
+  problems = t.problems_without_hints();
   return out;
 }
 

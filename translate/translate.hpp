@@ -29,6 +29,11 @@ Translation translate(const std::vector<nlohmann::json>& batchai_resources, cons
 Translation translate(const std::vector<nlohmann::json>& batchai_resources, const config::Config& cfg,
                       std::vector<ConfigProblem>& problems);
 
+// translate(resources, cfg, hints) and validate_mapping(resources, cfg) at once, parsing the
+// inventory once: what the reconcile pass needs every cycle.
+Translation translate(const std::vector<nlohmann::json>& batchai_resources, const config::Config& cfg,
+                      const NameHints& hints, std::vector<ConfigProblem>& problems);
+
 // Overrides in mapping.names / mapping.workspace_names that break an AML naming rule or collide
 // with another name in their scope. Empty = the mapping is usable. Sorted by path.
 std::vector<ConfigProblem> validate_mapping(const std::vector<nlohmann::json>& batchai_resources,

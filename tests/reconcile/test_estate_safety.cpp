@@ -240,4 +240,14 @@ TEST_CASE("prune guard: a mass disappearance is held until confirmed") {
     const std::vector<json> read(stored.begin() + 2, stored.end());  // 2 of 40
     CHECK(guard_vanished({read, stored, {}, false, ""}).held == 0);
   }
+  SECTION("the stored resources the read has may be counted instead of passed (what the pass does)") {
+    const std::vector<json> small(stored.begin(), stored.begin() + 9);
+    const std::vector<json> read(small.begin() + 1, small.end());  // 1 of 9: held
+    CHECK(guard_vanished({read, {small[0]}, {}, false, "", 8}).held == 1);
+    const std::vector<json> big_read(stored.begin() + 2, stored.end());  // 2 of 40: not held
+    const auto r = guard_vanished({big_read, {stored[0], stored[1]}, {}, false, "", 38});
+    CHECK(r.held == 0);
+    CHECK(r.awaiting_second_read == 2);
+    CHECK(r.inventory.size() == stored.size());
+  }
 }

@@ -1,6 +1,9 @@
 // Incremental passes (issue 13): a pass rewrites only the rows whose content changed, and the
 // journal's compaction keeps every answer the planners and the report read from it.
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -33,7 +36,88 @@ state::Operation op(const std::string& id, const std::string& action, const std:
   o.client_request_id = "c";
   return o;
 }
+// rowid -> code of the findings rows, read with SQLite itself: a row deleted and inserted again gets a new rowid.
+std::map<std::int64_t, std::string> finding_rowids(const std::string& db) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, "SELECT rowid, code FROM findings", -1, &st, nullptr) == SQLITE_OK);
+  std::map<std::int64_t, std::string> out;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    out[sqlite3_column_int64(st, 0)] = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+  sqlite3_finalize(st);
+  sqlite3_close(raw);
+  return out;
+}
 }  // namespace
+
+TEST_CASE("replace_findings writes only the findings that appear, change or go away") {
+  TempDir dir;
+  const std::string db = dir.file("s.db");
+  auto store = state::Store::open(db, {});
+  const translate::Finding a{"job-finished", translate::Severity::Info, kWs + "/experiments/e/jobs/a", "The job succeeded.", "none"};
+  const translate::Finding b{"node-setup-unsupported", translate::Severity::Warning, kWs + "/clusters/c", "setup task", "use an image"};
+  store->replace_findings("translate", {a, b});
+  const auto first = finding_rowids(db);
+  REQUIRE(first.size() == 2);
+  const auto first_seen = store->findings()[0].first_seen;
+
+  translate::Finding b2 = b;
+  b2.remedy = "build a custom image";  // the same finding, a new remedy: updated in place
+  b2.source_id = kWs + "/clusters/C";  // ids compare without regard to case
+  const translate::Finding c{"job-finished", translate::Severity::Info, kWs + "/experiments/e/jobs/c", "The job failed.", "none"};
+  store->replace_findings("translate", {c, a, b2, a});
+  const auto second = finding_rowids(db);
+  REQUIRE(second.size() == 3);
+  for (const auto& [rowid, code] : first) CHECK(second.count(rowid));  // a and b were not rewritten
+  auto stored = store->findings();
+  REQUIRE(stored.size() == 3);
+  for (const auto& f : stored) CHECK((f.finding.message == "The job failed." || f.first_seen == first_seen));
+  const auto kept_b = std::find_if(stored.begin(), stored.end(), [](const auto& f) { return f.finding.code == "node-setup-unsupported"; });
+  REQUIRE(kept_b != stored.end());
+  CHECK(kept_b->finding.remedy == "build a custom image");
+  CHECK(kept_b->finding.source_id == kWs + "/clusters/C");
+  CHECK(store->finding_counts() == std::map<std::string, std::int64_t>{{"info", 2}, {"warning", 1}});
+
+  store->replace_findings("translate", {c});
+  stored = store->findings();
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].finding.source_id == c.source_id);
+  // History: raised once each, cleared once, nothing for the findings that stayed.
+  const auto events_b = store->finding_events(b.source_id);
+  REQUIRE(events_b.size() == 2);
+  CHECK(events_b[0].event == "raised");
+  CHECK(events_b[1].event == "cleared");
+  const auto events_c = store->finding_events(c.source_id);
+  REQUIRE(events_c.size() == 1);
+  CHECK(events_c[0].event == "raised");
+}
+
+TEST_CASE("observed_tags reads ids, tags and ownership without the bodies, and the inventory reads by id") {
+  TempDir dir;
+  auto store = state::Store::open(dir.file("s.db"), {});
+  const json compute = {{"id", kAml + "/computes/x"}, {"tags", {{"bai2aml-source", "s1"}}},
+                        {"properties", {{"provisioningState", "Succeeded"}, {"properties", {{"vmSize", "STANDARD_NC6"}}}}}};
+  const json job = {{"id", kAml + "/jobs/j"}, {"tags", "not an object"},
+                    {"properties", {{"tags", {{"bai2aml-source", "s2"}}}, {"command", "python train.py"}}}};
+  store->replace_observed({{kAml + "/computes/x", "compute", compute, "Succeeded", true, ""},
+                           {kAml + "/jobs/j", "job", job, "Completed", false, ""}});
+  const auto rows = store->observed_tags();
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].body == json{{"id", kAml + "/computes/x"}, {"tags", {{"bai2aml-source", "s1"}}}, {"properties", {{"tags", json::object()}}}});
+  CHECK(rows[0].owned);
+  CHECK(rows[0].provisioning_state == "Succeeded");
+  CHECK(rows[1].body == json{{"id", kAml + "/jobs/j"}, {"tags", json::object()}, {"properties", {{"tags", {{"bai2aml-source", "s2"}}}}}});
+  CHECK_FALSE(rows[1].owned);
+
+  const json a = {{"id", kWs + "/clusters/a"}, {"properties", {{"vmSize", "STANDARD_NC6"}}}};
+  const json b = {{"id", kWs + "/clusters/b"}, {"properties", {{"vmSize", "STANDARD_NC12"}}}};
+  store->replace_inventory({b, a}, at(1700000000));
+  CHECK(store->inventory_ids() == std::vector<std::string>{kWs + "/clusters/a", kWs + "/clusters/b"});
+  const auto items = store->inventory_items({kWs + "/clusters/B", kWs + "/clusters/gone"});
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].body == b);
+}
 
 TEST_CASE("replace_inventory rewrites only the rows whose content changed") {
   TempDir dir;

@@ -84,6 +84,18 @@ TEST_CASE("an override that breaks a naming rule or collides is a config problem
     const Translation once = translate(res, cfg, same);
     CHECK(same.size() == problems.size());
     CHECK(translation_to_json(once) == translation_to_json(translate(res, cfg)));
+    // What the reconcile pass calls: the hinted translation and validate_mapping's problems at once
+    // (the problems ignore what AML holds, as validate_mapping does).
+    NameHints hints;
+    hints.taken_computes["gpu"] = {"/subscriptions/x/resourcegroups/other/providers/microsoft.batchai/workspaces/w/clusters/gpu"};
+    std::vector<ConfigProblem> hinted;
+    const Translation with_hints = translate(res, cfg, hints, hinted);
+    CHECK(translation_to_json(with_hints) == translation_to_json(translate(res, cfg, hints)));
+    REQUIRE(hinted.size() == problems.size());
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      CHECK(hinted[i].path == problems[i].path);
+      CHECK(hinted[i].message == problems[i].message);
+    }
     bool found = false;
     for (const auto& p : problems) found = found || (p.path == r.path && p.message.find(r.message_part) != std::string::npos);
     CHECK(found);
