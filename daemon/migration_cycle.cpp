@@ -241,6 +241,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       store_.replace_desired(translation_.resources);
       store_.replace_findings("translate", translation_.findings);
     });
+    release_stored_translation_parts();
     if (resume_pending_) {
       // Operations a previous process left open are polled to their end (or re-sent) first.
       resume_pending_ = false;
@@ -248,6 +249,13 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
         spdlog::info("{} journalled operation(s) resumed", resumed);
     }
     observe();
+  }
+
+  // The translation's findings (20,000 job-finished ones at size) and name map are stored and not
+  // read again this pass: not held through observation and planning.
+  void release_stored_translation_parts() {
+    translation_.findings = {};
+    translation_.names = {};
   }
 
   // 3. Observe the live AML state, LIST per collection. A resource missing from a failed LIST
@@ -306,6 +314,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       store_.replace_desired(translation_.resources);
       store_.replace_findings("translate", translation_.findings);
     });
+    release_stored_translation_parts();
     std::set<std::string> listed;
     for (const auto& c : listed_containers) listed.insert(reconcile::id_key(c));
     for (const auto& d : translation_.resources)

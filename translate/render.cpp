@@ -74,7 +74,10 @@ json finding_json(const Finding& f) {
 
 }  // namespace
 
-json translation_to_json(const Translation& t) {
+namespace {
+
+// `consumed`, when given, is `t` itself: the bodies are moved into the document instead of copied.
+json translation_to_json(const Translation& t, Translation* consumed) {
   // Batch AI workspace (id key) -> AML workspace id, from the name map.
   std::map<std::string, std::string> ws_of_source;
   for (const auto& n : t.names) {
@@ -94,19 +97,21 @@ json translation_to_json(const Translation& t) {
   for (Kind k : {Kind::Workspace, Kind::Datastore, Kind::Compute, Kind::EnvironmentContainer, Kind::EnvironmentVersion, Kind::Job}) {
     summary_kinds[to_string(k)] = 0;
   }
-  for (const auto& r : t.resources) {
+  for (std::size_t i = 0; i < t.resources.size(); ++i) {
+    const auto& r = t.resources[i];
     const std::string ws = aml_workspace_prefix(r.id);
     json& g = group(ws);
     if (r.kind == Kind::Workspace) g["source_id"] = r.source_id;
-    g["resources"].push_back({{"kind", to_string(r.kind)},
-                              {"name", last_segment(r.kind == Kind::EnvironmentVersion
-                                                        ? r.id.substr(0, r.id.rfind("/versions/"))
-                                                        : r.id)},
-                              {"id", r.id},
-                              {"source_id", r.source_id},
-                              {"depends_on", r.depends_on},
-                              {"settings", key_settings(r)},
-                              {"body", r.body}});
+    json settings = key_settings(r);  // before the body is moved out
+    json entry = {{"kind", to_string(r.kind)},
+                  {"name", last_segment(r.kind == Kind::EnvironmentVersion ? r.id.substr(0, r.id.rfind("/versions/")) : r.id)},
+                  {"id", r.id},
+                  {"source_id", r.source_id},
+                  {"depends_on", r.depends_on},
+                  {"settings", std::move(settings)}};
+    if (consumed) entry["body"] = std::move(consumed->resources[i].body);
+    else entry["body"] = r.body;
+    g["resources"].push_back(std::move(entry));
     summary_kinds[to_string(r.kind)] = summary_kinds[to_string(r.kind)].get<int>() + 1;
   }
   int renamed = 0;
@@ -136,6 +141,16 @@ json translation_to_json(const Translation& t) {
                                     {"summary", {{"resources", summary_kinds}, {"names_changed", renamed}, {"findings", counts}}},
                                     {"workspaces", workspaces},
                                     {"unassigned_findings", unassigned}});
+}
+
+}  // namespace
+
+json translation_to_json(const Translation& t) { return translation_to_json(t, nullptr); }
+
+json translation_to_json(Translation&& t) {
+  json out = translation_to_json(t, &t);
+  t = {};
+  return out;
 }
 
 namespace {

@@ -12,6 +12,8 @@ namespace bai2aml::translate {
 inline constexpr int kPlanDocumentVersion = 1;
 
 nlohmann::json translation_to_json(const Translation& t);
+// The same, moving the bodies into the document (`plan --json` at 100,000 resources holds them once).
+nlohmann::json translation_to_json(Translation&& t);
 
 // Per AML workspace: the resources to create with their key settings, the name map, and the
 // findings grouped by severity; then findings that belong to no migrated workspace; then totals.

@@ -87,7 +87,25 @@ void scrub(json& j, const std::string& parent_key) {
   }
 }
 
+// Every member scrub() may change or drop is named by one of these keys (or sits under one).
+bool scrub_acts_on(const std::string& key) {
+  return secret_property(key) || key == "keys" || key == "mountCommand" || equals_lower(key, "secrets") ||
+         equals_lower(key, "sslconfiguration") || equals_lower(key, "setuptask");
+}
+
 }  // namespace
+
+bool holds_secret_members(const json& arm_resource) {
+  if (arm_resource.is_array()) {
+    for (const auto& e : arm_resource)
+      if (holds_secret_members(e)) return true;
+    return false;
+  }
+  if (!arm_resource.is_object()) return false;
+  for (auto it = arm_resource.begin(); it != arm_resource.end(); ++it)
+    if (scrub_acts_on(it.key()) || holds_secret_members(it.value())) return true;
+  return false;
+}
 
 json scrub_secrets(const json& arm_resource) {
   json copy = arm_resource;

@@ -55,6 +55,8 @@ class Translator {
   // holds. After run() (the selected jobs are known); the inventory is not parsed again.
   std::vector<ConfigProblem> problems_without_hints() const {
     if (!hints_) return problems();
+    // Problems are the overrides' only (naming_plan.cpp): without any, there is nothing to check.
+    if (cfg_.mapping.names.empty() && cfg_.mapping.workspace_names.empty()) return {};
     return sorted_problems(plan_names(inv_, cfg_, selected_ids()).problems);
   }
 

@@ -110,7 +110,11 @@ int plan(const CommandLine& cl) {
       return kExitRuntimeFailure;
     }
   }
-  const auto live_read = source.inventory.resources;
+  // The live read, for source retirement: copied only when retirement can act (100,000 resources otherwise).
+  const auto live_read = source.mode == "live" && reconcile::retirement_acts(cfg->policy.retire_source,
+                                                                             std::chrono::system_clock::now() >= cfg->cutoff)
+                             ? source.inventory.resources
+                             : std::vector<nlohmann::json>{};
   std::vector<translate::Finding> guard_findings;
   if (store) {
     // As the next pass would keep it (nothing is stored here).
@@ -119,26 +123,27 @@ int plan(const CommandLine& cl) {
     source.inventory.resources = std::move(guarded.inventory);
     guard_findings = std::move(guarded.findings);
   }
-  auto problems = translate::validate_mapping(source.inventory.resources, *cfg);
+  const auto scope = reconcile::source_scope(cfg->source);
+  auto hints = store ? stored_name_hints(*store, scope) : translate::NameHints{};
+  std::vector<translate::ConfigProblem> problems;  // validate_mapping()'s, from the same translation
+  auto translation = translate::translate(source.inventory.resources, *cfg, hints, problems);
   if (!problems.empty()) {
     for (const auto& p : problems)
       std::fprintf(stderr, "%s: error: %s: %s\n", cl.config_path.c_str(), p.path.c_str(), p.message.c_str());
     return kExitUsage;
   }
-  const auto scope = reconcile::source_scope(cfg->source);
-  auto hints = store ? stored_name_hints(*store, scope) : translate::NameHints{};
-  auto translation = translate::translate(source.inventory.resources, *cfg, hints);
 
   auto observation = observe(client, *cfg, translation);
   std::vector<reconcile::ObservedResource> observed;
   std::string observe_error;
-  if (observation.ok()) observed = observation.value().resources;
+  if (observation.ok()) observed = std::move(observation.value().resources);
   else observe_error = observation.error().to_string();
   // The names AML holds now (as the reconcile pass does after it observes).
   if (observation.ok()) {
     auto fresh = reconcile::name_hints(observed, scope);
     if (fresh != hints) translation = translate::translate(source.inventory.resources, *cfg, fresh);
   }
+  source.inventory.resources = {};  // translated: not held while the plan is made and printed
   reconcile::DiffInputs inputs;
   inputs.policy = cfg->policy;
   if (observation.ok()) inputs.unobserved_scopes = observation.value().incomplete;
@@ -169,7 +174,8 @@ int plan(const CommandLine& cl) {
   std::map<std::string, int> counts;
   for (const auto& a : plan.actions) ++counts[reconcile::to_string(a.kind)];
   if (cl.json) {
-    auto doc = translate::translation_to_json(translation);
+    observed = {};  // the plan and the retirement are made: what is printed is the document
+    auto doc = translate::translation_to_json(std::move(translation));  // its bodies move into the document
     doc["target_observed"] = observe_error.empty();
     if (!observe_error.empty()) doc["target_error"] = observe_error;
     doc["action_counts"] = counts;

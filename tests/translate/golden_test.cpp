@@ -33,6 +33,10 @@ void check_golden(const std::string& name, const std::string& actual) {
 TEST_CASE("translation_to_json of the sample inventory matches the golden plan", "[golden]") {
   const Translation t = translate(sample_inventory(), sample_config());
   check_golden("sample-plan.json", translation_to_json(t).dump(2) + "\n");
+  // plan --json moves the bodies into the document: the same document.
+  Translation moved = t;
+  CHECK(translation_to_json(std::move(moved)) == translation_to_json(t));
+  CHECK(moved.resources.empty());
 }
 
 TEST_CASE("render_translation_text of the sample inventory matches the golden text", "[golden]") {

@@ -97,3 +97,33 @@ TEST_CASE("scrub_secrets redacts the free text only findings quote and keeps job
   // A job's command line is the AML job's command: AML must run it as written.
   CHECK(scrub_secrets(job) == job);
 }
+
+TEST_CASE("holds_secret_members is false only where scrub_secrets changes nothing", "[scrub]") {
+  // Each resource whose scrub changes it is flagged; and each one scrubbed is left alone by a second scrub.
+  const json kv = {{"sourceVault", {{"id", "/kv"}}}, {"secretUrl", "https://kv.vault.azure.net/secrets/s"}};
+  const std::vector<json> secretive = {
+      {{"properties", {{"userAccountSettings", {{"adminUserPassword", "p"}}}}}},
+      {{"properties", {{"ADMINUSERPASSWORD", "p"}}}},
+      {{"properties", {{"secrets", json::array({{{"name", "A"}, {"value", "v"}}})}}}},
+      {{"properties", {{"nodeSetup", {{"setupTask", {{"commandLine", "export PASSWORD=x"}}}}}}}},
+      {{"properties", {{"m", json::array({{{"mountCommand", "mount -o password=x"}}})}}}},
+      {{"properties", {{"keys", {{"primaryKey", "k"}}}}}},
+      {{"properties", {{"credentials", {{"secrets", {{"secretsType", "AccountKey"}, {"key", "k"}}}}}}}},
+      {{"properties", {{"sslConfiguration", {{"cert", "c"}}}}}},
+  };
+  for (const auto& r : secretive) {
+    INFO(r.dump());
+    CHECK(holds_secret_members(r));
+  }
+  const std::vector<json> plain = {
+      {{"id", "/x/jobs/j"}, {"properties", {{"customToolkitSettings", {{"commandLine", "run --password kept"}}}}}},
+      {{"id", "/x/clusters/c"}, {"properties", {{"vmSize", "STANDARD_NC6"}, {"scaleSettings", {{"manual", {{"targetNodeCount", 1}}}}}}}},
+      {{"properties", {{"credentials", {{"accountKeySecretReference", kv}}}}}},
+      json::array({1, "two", nullptr}),
+  };
+  for (const auto& r : plain) {
+    INFO(r.dump());
+    CHECK_FALSE(holds_secret_members(r));
+    CHECK(scrub_secrets(r) == r);
+  }
+}
