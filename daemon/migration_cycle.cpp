@@ -238,7 +238,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     // (retranslate_if_names_moved) reads the stored snapshot, which is this very inventory.
     inventory = {};
     store_.transaction([&] {
-      store_.replace_desired(translation_.resources);
+      spec_hashes_ = store_.replace_desired(translation_.resources);
       store_.replace_findings("translate", translation_.findings);
     });
     release_stored_translation_parts();
@@ -311,7 +311,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       translation_ = translate::translate(inventory, *cfg_, hints_);
     }
     store_.transaction([&] {
-      store_.replace_desired(translation_.resources);
+      spec_hashes_ = store_.replace_desired(translation_.resources);
       store_.replace_findings("translate", translation_.findings);
     });
     release_stored_translation_parts();
@@ -537,12 +537,14 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     store_.transaction([&] {
       std::vector<state::ResourceStatus> statuses;
       statuses.reserve(translation_.resources.size());
-      for (const auto& d : translation_.resources) {
+      const bool hashed = spec_hashes_.size() == translation_.resources.size();
+      for (std::size_t i = 0; i < translation_.resources.size(); ++i) {
+        const auto& d = translation_.resources[i];
         const auto key = reconcile::id_key(d.id);
         state::ResourceStatus st;
         st.id = d.id;
         st.kind = translate::to_string(d.kind);
-        st.spec_hash = state::json_hash(d.body);
+        st.spec_hash = hashed ? spec_hashes_[i] : state::json_hash(d.body);
         const auto* action = action_of.count(key) ? action_of[key] : nullptr;
         const auto item = item_of.find(key);
         // Queued stands for "no executor item": the checks below only ask about the other phases.
@@ -657,6 +659,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     }
     if (phase == Phase::Degraded && !report_.wake_after) report_.wake_after = 30s;
     translation_ = {};
+    spec_hashes_.clear();
     inventory_.clear();
     unlisted_containers_.clear();
     guard_findings_.clear();
@@ -694,6 +697,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   std::int64_t writes_before_ = 0;
   std::optional<std::string> source_error_;
   translate::Translation translation_;
+  std::vector<std::string> spec_hashes_;  // of translation_.resources, in order, as replace_desired stored them
   // This pass's read in stored form until translated (empty when unreadable); released once translated.
   std::vector<nlohmann::json> inventory_;
   translate::NameHints hints_;                 // the names AML holds, as this pass's translation used them

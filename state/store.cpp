@@ -204,8 +204,9 @@ void Store::set_source_status(const SourceStatus& s) {
 
 // ---- desired and observed --------------------------------------------------------------------
 
-void Store::replace_desired(const std::vector<translate::DesiredResource>& resources) {
+std::vector<std::string> Store::replace_desired(const std::vector<translate::DesiredResource>& resources) {
   const std::string at = now();
+  std::vector<std::string> hashes(resources.size());
   transaction([&] {
     // Unchanged rows are not rewritten; updated_at says when the desire last changed, not when it was recomputed.
     struct Row {
@@ -225,7 +226,7 @@ void Store::replace_desired(const std::vector<translate::DesiredResource>& resou
     for (std::size_t i : last_of_each_id(resources.size(), [&](std::size_t k) { return resources[k].id; })) {
       const auto& r = resources[i];
       const std::string spec = r.body.dump();
-      const std::string hash = sha256_hex(spec);
+      const std::string& hash = hashes[i] = sha256_hex(spec);
       const std::string kind = translate::to_string(r.kind);
       const std::string depends_on = json(r.depends_on).dump();
       auto prev = previous.find(nocase_key(r.id));
@@ -243,6 +244,9 @@ void Store::replace_desired(const std::vector<translate::DesiredResource>& resou
       del.reset();
     }
   });
+  for (std::size_t i = 0; i < resources.size(); ++i)  // an earlier duplicate of an id (not stored)
+    if (hashes[i].empty()) hashes[i] = sha256_hex(resources[i].body.dump());
+  return hashes;
 }
 
 std::vector<std::string> Store::desired_ids() {

@@ -39,7 +39,9 @@ class Store {
   SourceStatus source_status();
   void set_source_status(const SourceStatus& status);
 
-  void replace_desired(const std::vector<translate::DesiredResource>& resources);
+  // Returns each resource's spec hash (state::json_hash of its body), in input order: what the
+  // pass records in resource_status, without serializing and hashing every spec again.
+  std::vector<std::string> replace_desired(const std::vector<translate::DesiredResource>& resources);
   std::vector<DesiredRecord> desired();
   std::vector<std::string> desired_ids();  // without parsing the specs (status counts only need the ids)
 
