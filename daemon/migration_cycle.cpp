@@ -34,6 +34,10 @@ namespace {
 using Steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
+// A pass whose executor neither began nor ended any processing this long, with no request out,
+// while items still hold the pass, is stuck (a bug): the warning names what holds it.
+constexpr auto kStallWarning = 60s;
+
 // The inventory as the store keeps it (secrets stripped, one resource per id, in id order without
 // regard to case), so that translating this pass's read in memory equals translating the stored rows.
 std::vector<nlohmann::json> stored_form(std::vector<nlohmann::json> resources) {
@@ -445,6 +449,9 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     executor_->submit(plan_.actions, observed_);
     stage(PassStage::Executing);
     progress_.executing_since = Steady::now();
+    stall_mark_ = executor_->activity();
+    stall_since_ = progress_.executing_since;
+    stall_warned_ = false;
     wait_until_quiet();
   }
 
@@ -488,12 +495,49 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
       return;
     }
     if (quiet()) return record_statuses();
+    warn_if_stalled();
     auto self = shared_from_this();
     quiet_timer_.expires_after(20ms);
     quiet_timer_.async_wait([self](const boost::system::error_code& ec) {
       if (ec) return;
       self->guarded([&] { self->wait_until_quiet(); });
     });
+  }
+
+  // The safety net for an item left in a phase the pass waits on with nothing to move it on (as a
+  // recovery's DELETE ending after the plan dropped it once did: the pass hung until the timeout):
+  // once per pass, the items holding it, so that the log says which and why. A poll waiting for a
+  // long Retry-After is not stuck, nor is a request out (the transport's timeout ends it).
+  void warn_if_stalled() {
+    const auto now = Steady::now();
+    if (const auto mark = executor_->activity(); mark != stall_mark_) {
+      stall_mark_ = mark;
+      stall_since_ = now;
+      return;
+    }
+    if (stall_warned_ || now - stall_since_ < kStallWarning) return;
+    stall_since_ = now;  // looked at: the next look is a while later
+    const auto items = executor_->holding();
+    const auto stuck = [](const reconcile::Executor::Holding& h) {
+      return !h.scheduled || h.status.phase == reconcile::ItemPhase::Queued;
+    };
+    if (std::any_of(items.begin(), items.end(),
+                    [](const auto& h) { return h.status.phase == reconcile::ItemPhase::InFlight; }) ||
+        std::none_of(items.begin(), items.end(), stuck))
+      return;
+    stall_warned_ = true;
+    std::string named;
+    std::size_t shown = 0;
+    for (const auto& h : items) {
+      if (!stuck(h) || ++shown > 5) continue;
+      named += (named.empty() ? "" : "; ") + (h.status.id.empty() ? std::string("(no id)") : h.status.id) + " (" +
+               reconcile::to_string(h.status.phase) + ", " +
+               (h.scheduled ? "scheduled, not started" : "nothing scheduled to process it") + ")";
+    }
+    const auto stuck_count = std::count_if(items.begin(), items.end(), stuck);
+    spdlog::warn("pass {}: no write began or ended for {} s and no request is out, yet {} item(s) hold the pass: {}{}",
+                 report_.number, std::chrono::duration_cast<std::chrono::seconds>(kStallWarning).count(),
+                 stuck_count, named, stuck_count > 5 ? "; ..." : "");
   }
 
   // 6. Every desired resource's status, and the pass's report.
@@ -715,6 +759,9 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
   PassProgress progress_;
   reconcile::Plan plan_;
   boost::asio::steady_timer quiet_timer_{io_};
+  std::uint64_t stall_mark_ = 0;  // the executor's activity when it last changed (warn_if_stalled)
+  Steady::time_point stall_since_{};
+  bool stall_warned_ = false;
   bool resume_pending_ = false;
   bool running_ = false;
   bool stopping_ = false;

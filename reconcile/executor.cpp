@@ -144,6 +144,15 @@ std::vector<ItemStatus> Executor::statuses() const {
   return out;
 }
 
+std::vector<Executor::Holding> Executor::holding() const {
+  std::vector<Holding> out;
+  for (const auto& [key, st] : status_) {
+    if (st.phase == ItemPhase::Queued || st.phase == ItemPhase::InFlight || st.phase == ItemPhase::Polling)
+      out.push_back(Holding{st, queue_.holds(key)});
+  }
+  return out;
+}
+
 std::vector<translate::Finding> Executor::findings() const {
   std::vector<translate::Finding> out;
   for (const auto& [key, f] : findings_) out.push_back(f);
@@ -155,6 +164,12 @@ void Executor::shut_down(std::chrono::milliseconds deadline, std::function<void(
   queue_.shut_down_with_drain(deadline, std::move(done));
 }
 
+void Executor::forget(const std::string& key) {
+  status_.erase(key);
+  resume_ids_.erase(key);
+  limiter_->forget(key);
+}
+
 void Executor::wake_waiting() {
   for (const auto& key : waiting_) {
     status_[key].phase = ItemPhase::Queued;
@@ -164,6 +179,7 @@ void Executor::wake_waiting() {
 }
 
 void Executor::process(const std::string& key, WorkQueue::Done done) {
+  ++activity_;
   std::weak_ptr<int> alive = alive_;
   auto ended = std::make_shared<bool>(false);
   // Exactly one outcome per processing (a later one, after an internal error ended it, is
@@ -172,6 +188,7 @@ void Executor::process(const std::string& key, WorkQueue::Done done) {
     if (*ended) return;
     *ended = true;
     if (alive.expired()) return done();
+    ++activity_;
     try {
       apply(key, outcome);
     } catch (const std::exception& e) {
@@ -202,10 +219,17 @@ void Executor::process_item(const std::string& key, const std::function<void(Out
                             WorkQueue::Done done) {
   const auto planned = plan_.find(key);
   const auto resumed = resume_ids_.find(key);
-  const std::string id = planned != plan_.end() ? planned->second.id
+  const auto known = status_.find(key);
+  // An item the plan dropped while a request of it was out (submit keeps it then) is seen through
+  // under the id it was submitted with: its journalled operation is polled to its end below.
+  const std::string id = planned != plan_.end()      ? planned->second.id
                          : resumed != resume_ids_.end() ? resumed->second
+                         : known != status_.end()       ? known->second.id
                                                         : std::string();
-  if (id.empty()) return done();  // dropped from the plan while it waited
+  if (id.empty()) {
+    forget(key);  // dropped from the plan while it waited, nothing of it out
+    return done();
+  }
 
   std::vector<state::Operation> ops;
   try {
@@ -331,9 +355,16 @@ void Executor::process_item(const std::string& key, const std::function<void(Out
 
 void Executor::begin(const std::string& key, const std::function<void(Outcome)>& finish, WorkQueue::Done done) {
   const auto planned = plan_.find(key);
-  if (planned == plan_.end()) return finish(Outcome::done());  // a resumed operation ended; nothing planned
+  if (planned == plan_.end()) {
+    // Its last operation ended (a resumed one, or one out when the plan dropped it); nothing planned.
+    forget(key);
+    return done();
+  }
   const Action action = planned->second;
-  if (terminal_.count(key)) return done();
+  if (terminal_.count(key)) {
+    status_[key].phase = ItemPhase::Failed;  // a stale wake-up: it stays failed until its spec changes
+    return done();
+  }
   if (!dependencies_met(action, ready_, completed_)) {
     status_[key].phase = ItemPhase::WaitingForDependencies;
     waiting_.insert(key);
@@ -468,7 +499,7 @@ void Executor::send(const std::string& key, const Action& action, const std::str
       spdlog::error("executor: journal update failed: {}", ex.what());
     }
     if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
-    if (phase == kReplaceDelete || phase == kRecoverDeletePhase)
+    if ((phase == kReplaceDelete || phase == kRecoverDeletePhase) && plan_.count(key))
       return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
     finish(Outcome::done());
     } catch (const std::exception& ex) {
@@ -509,6 +540,14 @@ std::chrono::milliseconds Executor::write_ended(std::int64_t op_id, const std::s
 
 void Executor::apply(const std::string& key, const Outcome& outcome) {
   const NextAttempt next = calculator_.next(key, outcome);
+  if (outcome.kind == Outcome::Kind::Done && !plan_.count(key)) {
+    // The last request of an item the plan does not ask for (any more) ended: the item is
+    // forgotten, as submit forgets one with nothing out. It does not count as completed: what it
+    // did (a recovery's DELETE, say) is no reason for its dependents to go; the next pass observes it.
+    deadline_findings_.erase(key);
+    forget(key);
+    return;
+  }
   auto& st = status_[key];
   switch (outcome.kind) {
     case Outcome::Kind::Done:

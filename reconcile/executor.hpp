@@ -17,7 +17,12 @@
 //   - Secrets: secret_file_ref placeholders are replaced with file contents only in the body sent.
 //   - Each write is logged once when it ends (reconcile/azure_write.hpp): after its long-running
 //     operation, with the request id ARM knows the write by.
-// Level-triggered: submit() replaces the previous plan; the daemon calls it every cycle.
+// Level-triggered: submit() replaces the previous plan; the daemon calls it every cycle. A
+// resource the new plan drops while a request of it is out is seen through: its operation is
+// polled to its end, then the item is forgotten (its end does not count as completed for the
+// plan's dependents, and no PUT follows a replace/recover DELETE the plan no longer asks for).
+// Every processing leaves its item in a phase that says what comes next: never Queued, InFlight
+// or Polling without the work queue holding its next attempt (the daemon waits on those phases).
 // Single-threaded: every call on the io_context's thread.
 #pragma once
 
@@ -99,6 +104,17 @@ class Executor {
   bool idle() const;
 
   std::vector<ItemStatus> statuses() const;          // by id
+
+  // How many processings of items began or ended so far: unchanged for a while, nothing happened.
+  std::uint64_t activity() const { return activity_; }
+  // The items in a phase a pass waits on (Queued, InFlight, Polling), each with whether the work
+  // queue holds its next attempt: one it does not hold waits for nothing (the daemon names such
+  // items when a pass stops moving).
+  struct Holding {
+    ItemStatus status;
+    bool scheduled = false;
+  };
+  std::vector<Holding> holding() const;
   // write-failed, one per terminally failed resource; operation-deadline-exceeded, one per resource
   // whose operation was given up, until a write of it succeeds.
   std::vector<translate::Finding> findings() const;
@@ -116,6 +132,9 @@ class Executor {
             const std::function<void(Outcome)>& finish);
   void apply(const std::string& key, const Outcome& outcome);
   void wake_waiting();
+  // Drops the bookkeeping of an item the plan does not ask for and that has nothing out, so that
+  // no item is left in a phase that waits for a processing nothing will schedule.
+  void forget(const std::string& key);
   // How long the write journalled as op_id took, now that it has ended; created_at (the journal
   // row's) times a write sent before a restart.
   std::chrono::milliseconds write_ended(std::int64_t op_id, const std::string& created_at);
@@ -127,6 +146,7 @@ class Executor {
   std::shared_ptr<RateLimiter> limiter_;
   NextAttemptCalculator calculator_;
   WorkQueue queue_;
+  std::uint64_t activity_ = 0;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // callbacks check it: no use after destruction
 
   std::map<std::string, Action> plan_;              // id_key -> latest writing action

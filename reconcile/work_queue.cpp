@@ -194,6 +194,9 @@ std::size_t WorkQueue::len() const { return state_->due.size() + state_->queue.s
 std::size_t WorkQueue::in_flight() const { return state_->processing.size(); }
 std::size_t WorkQueue::delayed() const { return state_->waiting.size(); }
 bool WorkQueue::shutting_down() const { return state_->shutting; }
+bool WorkQueue::holds(const std::string& key) const {
+  return state_->dirty.count(key) > 0 || state_->processing.count(key) > 0 || state_->waiting.count(key) > 0;
+}
 
 void WorkQueue::shut_down() { state_->shut_down(); }
 

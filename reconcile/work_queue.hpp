@@ -50,6 +50,8 @@ class WorkQueue {
   std::size_t in_flight() const;  // keys being processed
   std::size_t delayed() const;    // keys waiting for their time in the delay heap
   bool idle() const { return len() == 0 && in_flight() == 0 && delayed() == 0; }
+  // Whether the key is queued, being processed or waiting for its time: something will (still) run it.
+  bool holds(const std::string& key) const;
   bool shutting_down() const;
 
   void shut_down();

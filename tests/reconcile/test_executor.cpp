@@ -502,3 +502,103 @@ TEST_CASE("executor: an operation that never ends is given up at its deadline - 
   CHECK(writes_to(rig.arm, "PUT", kCompute).size() == 2);
   CHECK(rig.executor->findings().empty());
 }
+
+namespace {
+
+// Items in a phase that keeps a pass from ending (the daemon's wait_until_quiet).
+std::vector<ItemStatus> holding_the_pass(const Executor& executor) {
+  std::vector<ItemStatus> out;
+  for (const auto& st : executor.statuses())
+    if (st.phase == ItemPhase::Queued || st.phase == ItemPhase::InFlight || st.phase == ItemPhase::Polling)
+      out.push_back(st);
+  return out;
+}
+
+// A compute whose provisioning ended Failed, a job on it, and the workspace: round 1 plans the
+// recovery; round 2 (the next pass, while the recovery's DELETE is still out) plans no write for
+// the compute, as the recovery began less than its backoff ago.
+struct RecoveryDroppedFromPlan {
+  Rig& rig;
+  ObservedResource ws{translate::Kind::Workspace, kWs, {{"properties", {{"provisioningState", "Succeeded"}}}}};
+  std::vector<translate::DesiredResource> wanted;
+  std::vector<ObservedResource> seen;  // the compute Failed, as both passes observed it
+
+  explicit RecoveryDroppedFromPlan(Rig& r) : rig(r) {
+    json live_compute = desired_compute_body();
+    live_compute["id"] = kCompute;
+    live_compute["properties"]["provisioningState"] = "Failed";
+    rig.arm.resources[ascii_lower(kCompute)] = live_compute;
+    wanted = {desired(translate::Kind::Compute, kCompute, rig.compute_body(), {kWs}),
+              desired(translate::Kind::Job, kJob, desired_job_body(), {kCompute})};
+    seen = rig.observe();
+    seen.push_back(ws);
+  }
+  void submit_recovery() {
+    const Plan plan = diff(wanted, seen, DiffInputs{});
+    REQUIRE(plan.actions.at(0).kind == ActionKind::Recover);
+    rig.executor->submit(plan.actions, seen);
+  }
+  void submit_next_pass() {
+    DiffInputs in;
+    in.recoveries[id_key(kCompute)].backing_off = true;
+    const Plan plan = diff(wanted, seen, in);
+    for (const auto& a : plan.actions)
+      if (id_key(a.id) == id_key(kCompute)) REQUIRE_FALSE(a.writes());
+    rig.executor->submit(plan.actions, seen);
+  }
+};
+
+}  // namespace
+
+// CI: the DELETE of a recovery answered (done, after a retry) once the next pass's plan no longer
+// asked for the compute: the item was queued for its PUT, found nothing planned, and stayed Queued,
+// so that pass never ended.
+TEST_CASE("executor: a recovery DELETE that ends after the plan dropped the compute leaves nothing holding the pass") {
+  Rig rig;
+  rig.arm.async = false;  // the DELETE is answered 200, done
+  rig.arm.hold_replies = true;
+  RecoveryDroppedFromPlan estate(rig);
+  estate.submit_recovery();
+  rig.run_until([&] { return rig.arm.held.size() == 1; });
+  REQUIRE(rig.arm.count("DELETE", "/computes/") == 1);
+  REQUIRE(rig.status_of(kCompute).phase == ItemPhase::InFlight);
+
+  estate.submit_next_pass();
+  rig.arm.hold_replies = false;
+  rig.arm.release_one();
+  rig.run_until([&] { return rig.executor->idle() && holding_the_pass(*rig.executor).empty(); });
+  for (const auto& st : holding_the_pass(*rig.executor)) FAIL_CHECK(st.id << " is " << to_string(st.phase));
+  CHECK(rig.executor->idle());
+  std::vector<std::string> phases;
+  for (const auto& op : rig.store->operations_for(kCompute)) phases.push_back(op.action + ":" + op.state);
+  CHECK(phases == std::vector<std::string>{"recover-delete:succeeded"});
+  CHECK(rig.arm.count("PUT") == 0);  // neither the compute (not planned) nor the job on it
+}
+
+// The same with the DELETE still running: its operation is polled to its end (not left "polling"
+// in the journal and in the executor), and the deleted compute does not count as ready for the job.
+TEST_CASE("executor: a recovery DELETE still running when the plan dropped the compute is polled to its end") {
+  Rig rig;
+  rig.arm.lro_polls = 1000000;  // InProgress until finish_operations()
+  RecoveryDroppedFromPlan estate(rig);
+  estate.submit_recovery();
+  rig.run_until([&] {
+    const auto ops = rig.store->operations_for(kCompute);
+    return !ops.empty() && ops.back().state == "polling";
+  });
+  REQUIRE(rig.status_of(kCompute).phase == ItemPhase::Polling);
+
+  const int polls = rig.arm.count("GET", "/ops/");
+  estate.submit_next_pass();
+  rig.run_until([&] { return rig.arm.count("GET", "/ops/") >= polls + 2; });  // polled under the new plan too
+  rig.arm.finish_operations();
+  rig.run_until([&] { return rig.executor->idle() && holding_the_pass(*rig.executor).empty(); });
+  for (const auto& st : holding_the_pass(*rig.executor)) FAIL_CHECK(st.id << " is " << to_string(st.phase));
+  CHECK(rig.executor->idle());
+  std::vector<std::string> phases;
+  for (const auto& op : rig.store->operations_for(kCompute)) phases.push_back(op.action + ":" + op.state);
+  CHECK(phases == std::vector<std::string>{"recover-delete:succeeded"});
+  CHECK(rig.arm.resources.count(ascii_lower(kCompute)) == 0);
+  CHECK(rig.arm.count("PUT") == 0);
+  CHECK(rig.status_of(kJob).phase == ItemPhase::WaitingForDependencies);
+}

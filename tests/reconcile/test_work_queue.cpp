@@ -254,3 +254,23 @@ TEST_CASE("work queue: a Done that outlives the queue is harmless") {
   io.poll();
   SUCCEED("no crash, no leak under ASan");
 }
+
+TEST_CASE("work queue: holds a key while it is queued - processed - or delayed - not once it is done") {
+  boost::asio::io_context io;
+  WorkQueue q(io, 1, limiter());
+  std::optional<WorkQueue::Done> pending;
+  q.start([&](const std::string&, WorkQueue::Done done) { pending = done; });
+  CHECK_FALSE(q.holds("a"));
+  q.add("a");
+  CHECK(q.holds("a"));  // queued
+  run_until(io, [&] { return pending.has_value(); });
+  CHECK(q.holds("a"));  // being processed
+  q.add_after("a", milliseconds(5));
+  (*pending)();
+  pending.reset();
+  CHECK(q.holds("a"));  // waiting for its time
+  run_until(io, [&] { return pending.has_value(); });
+  (*pending)();
+  run_until(io, [&] { return q.idle(); });
+  CHECK_FALSE(q.holds("a"));
+}
