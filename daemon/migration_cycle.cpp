@@ -23,6 +23,7 @@
 #include "reconcile/observer.hpp"
 #include "reconcile/quota.hpp"
 #include "reconcile/source_retirement.hpp"
+#include "reconcile/text.hpp"
 #include "state/content_hash.hpp"
 #include "state/store.hpp"
 #include "translate/secret_scrub.hpp"
@@ -44,7 +45,7 @@ std::vector<nlohmann::json> stored_form(std::vector<nlohmann::json> resources) {
   std::map<std::string, nlohmann::json> by_id;
   for (auto& r : resources) {
     std::string key = r.is_object() && r.contains("id") && r["id"].is_string() ? r["id"].get<std::string>() : "";
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    key = reconcile::ascii_lower(std::move(key));
     translate::scrub_secrets_in_place(r);
     by_id[key] = std::move(r);  // moved, not copied: 30,000 resources are not held twice
   }

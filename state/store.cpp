@@ -62,7 +62,7 @@ std::string storage_text(const json& resource) {
 
 // What COLLATE NOCASE compares: ARM ids are case-insensitive (ASCII).
 std::string nocase_key(std::string id) {
-  std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : id) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;  // no locale lookup per character
   return id;
 }
 

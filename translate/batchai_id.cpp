@@ -7,7 +7,7 @@ namespace bai2aml::translate {
 
 std::string id_key(const std::string& id) {
   std::string k = id;
-  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : k) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;  // ASCII, no locale lookup
   while (k.size() > 1 && k.back() == '/') k.pop_back();
   return k;
 }
