@@ -50,14 +50,17 @@ Validation validate_aml_environment_version_replace(const nlohmann::json& existi
   // Versions are immutable assets: only description, tags and isArchived may change.
   static const char* immutable[] = {"image", "build", "condaFile", "osType", "inferenceConfig", "autoRebuild"};
   // The service fills these defaults in; a repeated PUT that omits them means the same thing.
-  auto with_defaults = [](nlohmann::json p) {
+  // A stored version may hold anything (a seed, an admin PUT), and the fuzzer calls this on unvalidated
+  // bodies: properties of another type count as none.
+  auto with_defaults = [](const nlohmann::json& resource) {
+    const auto it = resource.is_object() ? resource.find("properties") : resource.end();
+    nlohmann::json p = it != resource.end() && it->is_object() ? *it : nlohmann::json::object();
     if (!p.contains("osType")) p["osType"] = "Linux";
     if (!p.contains("autoRebuild")) p["autoRebuild"] = "Disabled";
     return p;
   };
-  const nlohmann::json empty = nlohmann::json::object();
-  const nlohmann::json before = with_defaults(existing.contains("properties") ? existing["properties"] : empty);
-  const nlohmann::json after = with_defaults(body.contains("properties") ? body["properties"] : empty);
+  const nlohmann::json before = with_defaults(existing);
+  const nlohmann::json after = with_defaults(body);
   for (const char* key : immutable) {
     const nlohmann::json b = before.value(key, nlohmann::json());
     const nlohmann::json a = after.value(key, nlohmann::json());

@@ -86,8 +86,13 @@ Validation validate_aml_job(const nlohmann::json& body) {
 
 Validation validate_aml_job_replace(const nlohmann::json& existing, const nlohmann::json& body) {
   // A job is immutable once submitted: the same definition again is idempotent, any difference conflicts.
-  nlohmann::json before = existing.value("properties", nlohmann::json::object());
-  nlohmann::json after = body.value("properties", nlohmann::json::object());
+  // Properties of another type (a stored job may hold anything) count as none.
+  auto properties_of = [](const nlohmann::json& job) {
+    const auto it = job.is_object() ? job.find("properties") : job.end();
+    return it != job.end() && it->is_object() ? *it : nlohmann::json::object();
+  };
+  nlohmann::json before = properties_of(existing);
+  nlohmann::json after = properties_of(body);
   for (const char* key : kServiceSetJobProperties) {
     before.erase(key);
     after.erase(key);

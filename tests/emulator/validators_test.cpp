@@ -107,3 +107,20 @@ TEST_CASE("ISO-8601 durations") {
   CHECK_FALSE(is_iso8601_duration("5M"));
   CHECK_FALSE(is_iso8601_duration("P1DT"));
 }
+
+// Found by emulator_request_fuzzer (`{"properties": 23}` replacing an environment version ended in
+// nlohmann::type_error and std::terminate): a stored resource may hold anything, and a PUT over it is
+// judged before its body is, so every replace rule must take any JSON on either side.
+TEST_CASE("PUT over a stored resource: properties of another type on either side never throw") {
+  const KindId kinds[] = {KindId::AmlCompute, KindId::AmlWorkspace, KindId::AmlEnvironmentVersion, KindId::AmlJob};
+  const json shapes[] = {json::parse(R"({"properties":23})"), json::parse(R"({"properties":"x"})"),
+                         json::parse(R"({"properties":[1,2]})"), json::parse(R"({"properties":null})"),
+                         json::parse(R"({"properties":{"image":7,"command":[]}})"), json::parse("23"),
+                         json::parse("[]"), json::object()};
+  for (KindId kind : kinds)
+    for (const json& existing : shapes)
+      for (const json& body : shapes) {
+        INFO(kind_info(kind).arm_type() << " existing " << existing.dump() << " body " << body.dump());
+        CHECK_NOTHROW(validate_replace(kind, existing, body));
+      }
+}
