@@ -1,5 +1,6 @@
 // The AML side of a rehearsal: the processes AML starts for a translated command job and the
-// environment each gets from its distribution, inputs and outputs (/work/notes/aml-runtime.md §B).
+// environment each gets from its distribution, inputs and outputs (the AML
+// sources and assumptions listed in translate/README.md, 'Sources').
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 // The Batch AI side of a rehearsal: the processes Batch AI started for a job and the environment each
-// saw, from Batch AI's documentation of its job environment and toolkits (/work/notes/aml-runtime.md §A,
+// saw, from Batch AI's documentation of its job environment and toolkits (translate/README.md, Sources;
 // tests/rehearsal/README.md). Independent of translate/: it is the reference the translation is judged by.
 #pragma once
 
