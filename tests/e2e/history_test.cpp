@@ -88,14 +88,7 @@ TEST_CASE("history: a compute created, drifted by hand and corrected") {
   apply(bench);
   const auto [source_id, compute_id] = cluster_ids(report(bench));
 
-  // A hand edit in the portal.
-  json compute;
-  for (const auto& r : emulator.resources(compute_id))
-    if (r["id"] == compute_id) compute = r;
-  REQUIRE(compute.is_object());
-  auto& scale = compute["properties"]["properties"]["scaleSettings"];
-  scale["maxNodeCount"] = scale["maxNodeCount"].get<int>() + 7;
-  emulator.put_resource(compute);
+  drift(emulator, compute_id);
   apply(bench);
 
   auto r = bench.bai2aml({"history", "--config", bench.config_path(), compute_id, "--json"});
