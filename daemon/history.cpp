@@ -176,7 +176,10 @@ std::string history_to_text(const ResourceHistory& h) {
   // and no newline in it forges a line of the story.
   using config::terminal_text;
   std::string out;
-  if (!h.source_id.empty()) out += "Batch AI: " + terminal_text(h.source_id) + "\n";
+  // A finding about an AML workspace bai2aml could not observe (scope-unobserved) is kept under that
+  // workspace's id, so the "source" of such a story is an AML id.
+  const bool aml_scope = lower(h.source_id).find("/providers/microsoft.machinelearningservices/") != std::string::npos;
+  if (!h.source_id.empty()) out += (aml_scope ? "AML:      " : "Batch AI: ") + terminal_text(h.source_id) + "\n";
   for (const auto& id : h.aml_ids) out += "AML:      " + terminal_text(id) + "\n";
   out += "\n";
   const bool many = h.aml_ids.size() + (h.source_id.empty() ? 0 : 1) > 1;

@@ -23,7 +23,7 @@ struct HistoryEvent {
 struct ResourceHistory {
   std::string query;
   bool found = false;
-  std::string source_id;             // the Batch AI resource ("" when unknown)
+  std::string source_id;             // the Batch AI resource ("" when unknown), or the AML scope a finding is about
   std::vector<std::string> aml_ids;  // its AML counterparts, or the AML resource asked about
   std::vector<HistoryEvent> events;  // oldest first
 };

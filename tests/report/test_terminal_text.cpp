@@ -64,6 +64,17 @@ TEST_CASE("history text: an escape sequence and a C1 control from the database a
   CHECK(text.rfind("Batch AI: /subscriptions/", 0) == 0);
 }
 
+TEST_CASE("history text: the story of an AML scope (scope-unobserved) is labelled AML, not Batch AI") {
+  ResourceHistory h;
+  h.found = true;
+  h.source_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/foreign";
+  h.events.push_back({"2027-01-10T10:00:00Z", "finding", h.source_id, "raised error scope-unobserved: LIST failed", {}});
+  const auto text = history_to_text(h);
+  INFO(text);
+  CHECK(text.rfind("AML:      /subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/", 0) == 0);
+  CHECK(text.find("Batch AI:") == std::string::npos);
+}
+
 TEST_CASE("report markdown: an escape sequence in a name or a message is not printed raw") {
   ReportData d;
   d.generated_at = "2027-01-10T12:00:00Z";
