@@ -481,13 +481,7 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
     progress_.pending = progress_.total - progress_.in_sync - progress_.blocked - progress_.failed;
   }
 
-  bool quiet() const {
-    for (const auto& st : executor_->statuses())
-      if (st.phase == reconcile::ItemPhase::Queued || st.phase == reconcile::ItemPhase::InFlight ||
-          st.phase == reconcile::ItemPhase::Polling)
-        return false;
-    return true;
-  }
+  bool quiet() const { return !executor_->holds_a_pass(); }
 
   void wait_until_quiet() {
     if (stopping_) {

@@ -144,6 +144,12 @@ std::vector<ItemStatus> Executor::statuses() const {
   return out;
 }
 
+bool Executor::holds_a_pass() const {
+  for (const auto& [key, st] : status_)
+    if (st.phase == ItemPhase::Queued || st.phase == ItemPhase::InFlight || st.phase == ItemPhase::Polling) return true;
+  return false;
+}
+
 std::vector<Executor::Holding> Executor::holding() const {
   std::vector<Holding> out;
   for (const auto& [key, st] : status_) {

@@ -551,6 +551,7 @@ struct RecoveryDroppedFromPlan {
     rig.run_until([&] { return rig.executor->idle() && holding_the_pass(*rig.executor).empty(); });
     for (const auto& st : holding_the_pass(*rig.executor)) FAIL_CHECK(st.id << " is " << to_string(st.phase));
     CHECK(rig.executor->idle());
+    CHECK_FALSE(rig.executor->holds_a_pass());
     std::vector<std::string> phases;
     for (const auto& op : rig.store->operations_for(kCompute)) phases.push_back(op.action + ":" + op.state);
     return phases;
@@ -571,6 +572,7 @@ TEST_CASE("executor: a recovery DELETE that ends after the plan dropped the comp
   rig.run_until([&] { return rig.arm.held.size() == 1; });
   REQUIRE(rig.arm.count("DELETE", "/computes/") == 1);
   REQUIRE(rig.status_of(kCompute).phase == ItemPhase::InFlight);
+  CHECK(rig.executor->holds_a_pass());
 
   estate.submit_next_pass();
   rig.arm.hold_replies = false;
@@ -591,6 +593,7 @@ TEST_CASE("executor: a recovery DELETE still running when the plan dropped the c
     return !ops.empty() && ops.back().state == "polling";
   });
   REQUIRE(rig.status_of(kCompute).phase == ItemPhase::Polling);
+  CHECK(rig.executor->holds_a_pass());  // what the daemon asks every 20 ms
 
   const int polls = rig.arm.count("GET", "/ops/");
   estate.submit_next_pass();
