@@ -98,6 +98,11 @@ void Executor::submit(const std::vector<Action>& actions, const std::vector<Obse
       ++it;
     }
   }
+  // A deadline finding lasts until a write of its resource succeeds; a plan with no write for it
+  // (the operation given up ended after all and the resource is observed in sync, or it is gone)
+  // leaves no write to clear it.
+  for (auto it = deadline_findings_.begin(); it != deadline_findings_.end();)
+    it = next.count(it->first) ? std::next(it) : deadline_findings_.erase(it);
   plan_ = std::move(next);
   for (const auto& a : actions) {
     if (!a.writes()) continue;

@@ -503,6 +503,28 @@ TEST_CASE("executor: an operation that never ends is given up at its deadline - 
   CHECK(rig.executor->findings().empty());
 }
 
+// The operation given up at its deadline ended after all: the next pass observes the compute in sync
+// and plans no write for it, so no write is left to clear the finding; the plan clears it.
+TEST_CASE("executor: a deadline finding goes when the next plan needs no write of that resource") {
+  Rig rig;
+  rig.make_executor(4, milliseconds(300));
+  rig.arm.lro_polls = 1000000;
+  const auto d = desired(translate::Kind::Compute, kCompute, rig.compute_body(), {kWs});
+  ObservedResource ws{translate::Kind::Workspace, kWs, {{"properties", {{"provisioningState", "Succeeded"}}}}};
+  rig.executor->submit(diff({d}, {ws}, DiffInputs{}).actions, {ws});
+  rig.run_until([&] { return rig.status_of(kCompute).phase == ItemPhase::BackingOff; });
+  REQUIRE(rig.executor->findings().size() == 1);
+
+  rig.arm.resources[ascii_lower(kCompute)]["properties"]["provisioningState"] = "Succeeded";
+  auto seen = rig.observe();
+  seen.push_back(ws);
+  const Plan next = diff({d}, seen, DiffInputs{});
+  for (const auto& a : next.actions) REQUIRE_FALSE(a.writes());
+  rig.executor->submit(next.actions, seen);
+  CHECK(rig.executor->findings().empty());
+  CHECK(writes_to(rig.arm, "PUT", kCompute).size() == 1);
+}
+
 namespace {
 
 // Items in a phase that keeps a pass from ending (the daemon's wait_until_quiet).
