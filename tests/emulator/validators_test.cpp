@@ -111,7 +111,7 @@ TEST_CASE("ISO-8601 durations") {
 // Found by emulator_request_fuzzer (`{"properties": 23}` replacing an environment version ended in
 // nlohmann::type_error and std::terminate): a stored resource may hold anything, and a PUT over it is
 // judged before its body is, so every replace rule must take any JSON on either side.
-TEST_CASE("PUT over a stored resource: properties of another type on either side never throw") {
+TEST_CASE("PUT over a stored resource: properties of another type on either side never throw", "[bounds]") {
   const KindId kinds[] = {KindId::AmlCompute, KindId::AmlWorkspace, KindId::AmlEnvironmentVersion, KindId::AmlJob};
   const json shapes[] = {json::parse(R"({"properties":23})"), json::parse(R"({"properties":"x"})"),
                          json::parse(R"({"properties":[1,2]})"), json::parse(R"({"properties":null})"),
