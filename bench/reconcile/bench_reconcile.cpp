@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 
+#include "bench/common/bench_config.hpp"
 #include "tests/support/emulator_process.hpp"
 #include "tests/support/support.hpp"
 
@@ -49,16 +49,8 @@ struct Bench {
   std::string config;
   Bench(const EmulatorProcess& emu) {
     write_file(dir.file("client-secret"), "bench-secret");
-    std::string cfg = read_file(source_dir() + "/config/demo.template.json");
-    cfg = std::regex_replace(cfg, std::regex("@ENDPOINT@"), emu.base_url());
-    cfg = std::regex_replace(cfg, std::regex("@DIR@"), dir.path());
-    auto j = json::parse(cfg, nullptr, true, true);
-    j["mapping"].erase("storage_keys");
-    j["mapping"].erase("ssh");
-    j["log"]["level"] = "warn";
-    j["azure"]["max_parallel"] = 16;
     config = dir.file("bai2aml.json");
-    write_file(config, j.dump());
+    write_file(config, bai2aml::bench::bench_config(emu.base_url(), dir.path()).dump());
   }
   double apply(int timeout_s) const {
     const auto t0 = std::chrono::steady_clock::now();

@@ -27,11 +27,11 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "bench/common/bench_config.hpp"
 #include "config/config_loader.hpp"
 #include "emulator/resource_kind.hpp"
 #include "emulator/resource_lifecycle.hpp"
@@ -249,16 +249,8 @@ struct Workdir {
   Workdir() { write_file(dir.file("client-secret"), "bench-secret"); }
   // The config names the emulator's address, known only once it runs; nothing else in it depends on that.
   void set_endpoint(const std::string& endpoint) {
-    std::string cfg = read_file(source_dir() + "/config/demo.template.json");
-    cfg = std::regex_replace(cfg, std::regex("@ENDPOINT@"), endpoint);
-    cfg = std::regex_replace(cfg, std::regex("@DIR@"), dir.path());
-    auto j = json::parse(cfg, nullptr, true, true);
-    j["mapping"].erase("storage_keys");
-    j["mapping"].erase("ssh");
-    j["log"]["level"] = "warn";
-    j["azure"]["max_parallel"] = 16;
     config = dir.file("bai2aml.json");
-    write_file(config, j.dump());
+    write_file(config, bai2aml::bench::bench_config(endpoint, dir.path()).dump());
   }
   Usage bai2aml(const std::vector<std::string>& args, const std::string& tag) const {
     const char* other = std::getenv("BAI2AML_BIN");  // another build to measure (with BAI2AML_EMULATOR)

@@ -86,11 +86,6 @@ bool is_aml_job(const std::string& id) {
   return std::regex_search(id, job);
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 }  // namespace
 
 TEST_CASE(

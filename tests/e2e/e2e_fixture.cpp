@@ -79,16 +79,29 @@ std::set<std::string> desired_ids(const E2eBench& bench) {
   return ids;
 }
 
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+bool contains_ci(const std::string& s, const std::string& part) { return lower(s).find(lower(part)) != std::string::npos; }
+bool ends_with_ci(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && lower(s.substr(s.size() - suffix.size())) == lower(suffix);
+}
+
 std::set<std::string> lower_set(const std::vector<std::string>& v) {
   std::set<std::string> out;
-  for (auto s : v) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out.insert(s);
-  }
+  for (const auto& s : v) out.insert(lower(s));
   return out;
 }
 
 std::set<std::string> lower_set(const std::set<std::string>& v) { return lower_set(std::vector<std::string>(v.begin(), v.end())); }
+
+nlohmann::json report(const E2eBench& bench) {
+  auto r = bench.bai2aml({"report", "--config", bench.config_path(), "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return nlohmann::json::parse(r.out);
+}
 
 std::string missing(const std::set<std::string>& a, const std::set<std::string>& b) {
   std::string out;

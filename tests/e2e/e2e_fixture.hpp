@@ -48,8 +48,14 @@ std::vector<std::string> aml_resource_ids(const EmulatorProcess& emulator);
 std::set<std::string> desired_ids(const E2eBench& bench);
 
 // ARM ids are case-insensitive: compare them lower-cased.
+std::string lower(std::string s);
+bool contains_ci(const std::string& s, const std::string& part);
+bool ends_with_ci(const std::string& s, const std::string& suffix);
 std::set<std::string> lower_set(const std::vector<std::string>& v);
 std::set<std::string> lower_set(const std::set<std::string>& v);
+
+// `bai2aml report --format json` of the bench's config (the test fails if it does not exit 0).
+nlohmann::json report(const E2eBench& bench);
 
 // "a - b": what one set has that the other lacks, one per line, for failure messages.
 std::string missing(const std::set<std::string>& a, const std::set<std::string>& b);

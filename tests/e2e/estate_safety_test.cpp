@@ -22,12 +22,6 @@ const std::string kNlpWs =
     "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/nlp-rg/providers/Microsoft.BatchAI/workspaces/NLP_Workspace";
 const std::string kAmlRg = "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/aml-migrated/";
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-bool contains_ci(const std::string& s, const std::string& part) { return lower(s).find(lower(part)) != std::string::npos; }
-
 json resource(const EmulatorProcess& emulator, const std::string& id) {
   for (const auto& r : emulator.resources(id))
     if (lower(r["id"].get<std::string>()) == lower(id)) return r;
@@ -39,12 +33,6 @@ CommandResult apply(const E2eBench& bench, int timeout = 60) {
   INFO(r.err.substr(r.err.size() > 3000 ? r.err.size() - 3000 : 0));
   CHECK(r.exit_code == 0);
   return r;
-}
-
-json report(const E2eBench& bench) {
-  auto r = bench.bai2aml({"report", "--config", bench.config_path(), "--format", "json"});
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
 }
 
 // The AML counterpart of kind `kind` of the Batch AI resource whose id ends with `suffix`.

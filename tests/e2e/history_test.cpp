@@ -21,12 +21,6 @@ void apply(const E2eBench& bench) {
   REQUIRE(r.exit_code == 0);
 }
 
-json report(const E2eBench& bench) {
-  auto r = bench.bai2aml({"report", "--config", bench.config_path(), "--format", "json"});
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 // The report entry of the cluster: its Batch AI id and its compute's AML id.
 std::pair<std::string, std::string> cluster_ids(const json& rep) {
   for (const auto& e : rep["resources"]) {

@@ -16,20 +16,6 @@ namespace {
 const std::string kSourceSub = "/subscriptions/00000000-0000-0000-0000-000000000001/";
 const std::string kAmlRg = "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/aml-migrated/";
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-bool ends_with_ci(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && lower(s.substr(s.size() - suffix.size())) == lower(suffix);
-}
-
-json report(const E2eBench& bench) {
-  auto r = bench.bai2aml({"report", "--config", bench.config_path(), "--format", "json"});
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out);
-}
-
 const json& entry(const json& rep, const std::string& source_suffix) {
   for (const auto& e : rep["resources"])
     if (ends_with_ci(e["source_id"].get<std::string>(), source_suffix)) return e;

@@ -2,22 +2,13 @@
 
 #include <algorithm>
 
+#include "tests/rehearsal/json_fields.hpp"
 #include "tests/rehearsal/storage.hpp"
 
 namespace bai2aml::rehearsal {
 namespace {
 
 using nlohmann::json;
-
-std::string str(const json& o, const char* key) {
-  const auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-int integer(const json& o, const char* key, int fallback) {
-  const auto it = o.find(key);
-  return it != o.end() && it->is_number_integer() ? it->get<int>() : fallback;
-}
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   std::size_t pos = 0;

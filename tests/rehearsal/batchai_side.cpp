@@ -4,22 +4,13 @@
 #include <cctype>
 #include <fstream>
 
+#include "tests/rehearsal/json_fields.hpp"
 #include "tests/rehearsal/storage.hpp"
 
 namespace bai2aml::rehearsal {
 namespace {
 
 using nlohmann::json;
-
-std::string str(const json& o, const char* key) {
-  const auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-int integer(const json& o, const char* key, int fallback) {
-  const auto it = o.find(key);
-  return it != o.end() && it->is_number_integer() ? it->get<int>() : fallback;
-}
 
 std::string words(std::initializer_list<std::string> parts) {
   std::string out;

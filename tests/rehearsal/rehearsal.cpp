@@ -9,6 +9,7 @@
 #include "tests/rehearsal/aml_side.hpp"
 #include "tests/rehearsal/batchai_side.hpp"
 #include "tests/rehearsal/compare.hpp"
+#include "tests/rehearsal/json_fields.hpp"
 #include "tests/rehearsal/sandbox.hpp"
 #include "tests/support/support.hpp"
 #include "translate/translate.hpp"
@@ -17,11 +18,6 @@ namespace bai2aml::rehearsal {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 struct Ran {
   const Process* process;

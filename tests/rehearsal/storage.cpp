@@ -3,20 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "tests/rehearsal/json_fields.hpp"
+
 namespace bai2aml::rehearsal {
 namespace {
 
 using nlohmann::json;
-
-std::string str(const json& o, const char* key) {
-  const auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string join(const std::string& a, const std::string& b) {
   std::string tail = b;
