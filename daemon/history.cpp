@@ -6,6 +6,7 @@
 
 #include "config/utf8.hpp"
 #include "daemon/logging.hpp"
+#include "reconcile/arm_id.hpp"
 
 namespace bai2aml::daemon {
 namespace {
@@ -178,7 +179,7 @@ std::string history_to_text(const ResourceHistory& h) {
   std::string out;
   // A finding about an AML workspace bai2aml could not observe (scope-unobserved) is kept under that
   // workspace's id, so the "source" of such a story is an AML id.
-  const bool aml_scope = lower(h.source_id).find("/providers/microsoft.machinelearningservices/") != std::string::npos;
+  const bool aml_scope = reconcile::kind_from_id(h.source_id).has_value();
   if (!h.source_id.empty()) out += (aml_scope ? "AML:      " : "Batch AI: ") + terminal_text(h.source_id) + "\n";
   for (const auto& id : h.aml_ids) out += "AML:      " + terminal_text(id) + "\n";
   out += "\n";

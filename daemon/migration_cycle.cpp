@@ -386,17 +386,17 @@ class MigrationCycle::Impl : public std::enable_shared_from_this<MigrationCycle:
         *client_, cfg_->target.subscription_id, cfg_->target.location,
         [self, new_computes, new_jobs, compute_bodies, existing_computes](reconcile::QuotaInputs q) {
           self->guarded([&] {
-          if (!q.errors.empty()) {
-            // Without the figures ARM still has the last word on quota.
-            spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
-            return self->execute();
-          }
-          self->last_quota_ = q;
-          reconcile::hold_for_quota(self->plan_,
-                                    reconcile::check_quota(new_computes, q.vm_sizes, q.usages, existing_computes));
-          reconcile::hold_for_quota(self->plan_,
-                                    reconcile::check_job_quota(new_jobs, compute_bodies, q.vm_sizes, q.usages));
-          self->execute();
+            if (!q.errors.empty()) {
+              // Without the figures ARM still has the last word on quota.
+              spdlog::warn("quota pre-flight skipped: {}", q.errors.front());
+              return self->execute();
+            }
+            self->last_quota_ = q;
+            reconcile::hold_for_quota(self->plan_,
+                                      reconcile::check_quota(new_computes, q.vm_sizes, q.usages, existing_computes));
+            reconcile::hold_for_quota(self->plan_,
+                                      reconcile::check_job_quota(new_jobs, compute_bodies, q.vm_sizes, q.usages));
+            self->execute();
           });
         });
   }

@@ -3,6 +3,7 @@
 #include "config/redaction.hpp"
 #include "config/utf8.hpp"
 #include "daemon/store_status.hpp"
+#include "reconcile/arm_id.hpp"
 #include "reconcile/source_retirement.hpp"
 #include "translate/batchai_id.hpp"
 
@@ -176,8 +177,7 @@ ReportData gather_report(state::Store& store, const config::Config& cfg, TimePoi
       const auto kind = translate::parse_batchai_id(f.finding.source_id).kind;
       gone.kind = translate::to_string(kind);
       gone.detail = kGoneDetail;
-      if (kind == translate::SourceKind::Unknown &&
-          lower(f.finding.source_id).find("/providers/microsoft.machinelearningservices/") != std::string::npos) {
+      if (kind == translate::SourceKind::Unknown && reconcile::kind_from_id(f.finding.source_id)) {
         gone.kind = "AML scope";
         gone.detail = f.finding.code == "scope-unobserved" ? kUnobservedDetail : kAmlScopeDetail;
       }

@@ -151,16 +151,14 @@ std::vector<ItemStatus> Executor::statuses() const {
 
 bool Executor::holds_a_pass() const {
   for (const auto& [key, st] : status_)
-    if (st.phase == ItemPhase::Queued || st.phase == ItemPhase::InFlight || st.phase == ItemPhase::Polling) return true;
+    if (reconcile::holds_a_pass(st.phase)) return true;
   return false;
 }
 
 std::vector<Executor::Holding> Executor::holding() const {
   std::vector<Holding> out;
-  for (const auto& [key, st] : status_) {
-    if (st.phase == ItemPhase::Queued || st.phase == ItemPhase::InFlight || st.phase == ItemPhase::Polling)
-      out.push_back(Holding{st, queue_.holds(key)});
-  }
+  for (const auto& [key, st] : status_)
+    if (reconcile::holds_a_pass(st.phase)) out.push_back(Holding{st, queue_.holds(key)});
   return out;
 }
 
@@ -176,6 +174,7 @@ void Executor::shut_down(std::chrono::milliseconds deadline, std::function<void(
 }
 
 void Executor::forget(const std::string& key) {
+  deadline_findings_.erase(key);
   status_.erase(key);
   resume_ids_.erase(key);
   limiter_->forget(key);
@@ -345,14 +344,14 @@ void Executor::process_item(const std::string& key, const std::function<void(Out
         log_azure_write(succeeded_write(phase, resource_id, write_ended(op_id, created_at), w.request_id));
         try {
           store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
-      } catch (const std::exception& ex) {
-        spdlog::error("executor: journal update failed: {}", ex.what());
-      }
-      resume_ids_.erase(key);
-      if ((phase == kReplaceDelete || phase == kRecoverDeletePhase) && plan_.count(key)) {
-        return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
-      }
-      finish(Outcome::done());
+        } catch (const std::exception& ex) {
+          spdlog::error("executor: journal update failed: {}", ex.what());
+        }
+        resume_ids_.erase(key);
+        if ((phase == kReplaceDelete || phase == kRecoverDeletePhase) && plan_.count(key)) {
+          return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
+        }
+        finish(Outcome::done());
       } catch (const std::exception& ex) {
         internal_error(key, ex, finish);
       }
@@ -506,13 +505,13 @@ void Executor::send(const std::string& key, const Action& action, const std::str
         } else {
           store_.journal_finished(op_id, "succeeded", status_or_null(w.http_status), std::nullopt, std::nullopt);
         }
-    } catch (const std::exception& ex) {
-      spdlog::error("executor: journal update failed: {}", ex.what());
-    }
-    if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
-    if ((phase == kReplaceDelete || phase == kRecoverDeletePhase) && plan_.count(key))
-      return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
-    finish(Outcome::done());
+      } catch (const std::exception& ex) {
+        spdlog::error("executor: journal update failed: {}", ex.what());
+      }
+      if (!w.done) return finish(Outcome::poll_after(w.retry_after, "OperationInProgress"));
+      if ((phase == kReplaceDelete || phase == kRecoverDeletePhase) && plan_.count(key))
+        return finish(Outcome::poll_after(std::chrono::milliseconds(1), "ReplaceCreate"));
+      finish(Outcome::done());
     } catch (const std::exception& ex) {
       internal_error(key, ex, finish);
     }
@@ -555,7 +554,6 @@ void Executor::apply(const std::string& key, const Outcome& outcome) {
     // The last request of an item the plan does not ask for (any more) ended: the item is
     // forgotten, as submit forgets one with nothing out. It does not count as completed: what it
     // did (a recovery's DELETE, say) is no reason for its dependents to go; the next pass observes it.
-    deadline_findings_.erase(key);
     forget(key);
     return;
   }

@@ -74,6 +74,10 @@ enum class ItemPhase {
   Failed,                  // terminal error; not retried until the desired spec changes
 };
 const char* to_string(ItemPhase phase);
+// The phases a pass waits on: something is queued, out or polling for the item.
+inline bool holds_a_pass(ItemPhase phase) {
+  return phase == ItemPhase::Queued || phase == ItemPhase::InFlight || phase == ItemPhase::Polling;
+}
 
 struct ItemStatus {
   std::string id;

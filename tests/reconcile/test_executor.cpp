@@ -531,8 +531,7 @@ namespace {
 std::vector<ItemStatus> holding_the_pass(const Executor& executor) {
   std::vector<ItemStatus> out;
   for (const auto& st : executor.statuses())
-    if (st.phase == ItemPhase::Queued || st.phase == ItemPhase::InFlight || st.phase == ItemPhase::Polling)
-      out.push_back(st);
+    if (holds_a_pass(st.phase)) out.push_back(st);
   return out;
 }
 
