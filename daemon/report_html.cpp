@@ -72,19 +72,22 @@ constexpr const char* kScript = R"JS((function () {
     if (!page.rowData) { var s = page.querySelector('script'); page.rowData = s ? JSON.parse(s.textContent) : []; }
     return page.rowData;
   }
+  function indexes(page) {  // each row's index in the report: rows keep their distance from the previous one
+    if (!page.rowIndexes) { var index = -1; page.rowIndexes = rows(page).map(function (r) { return index += 1 + r[0]; }); }
+    return page.rowIndexes;
+  }
   // Row: [index - previous index - 1, name, kind, findings, then the AML rows or the outcome].
   // AML row: [name, shape [kind, state class, state, reason, action, journal state, prologue cut],
   // write time (seconds after the previous row's), request id, command].
   function render(page) {
     if (page.rendered) return;
     page.rendered = true;
-    var t = el('table', undefined, 'res'), head = t.createTHead().insertRow(), body = t.createTBody(), index = -1, at = 0;
+    var t = el('table', undefined, 'res'), head = t.createTHead().insertRow(), body = t.createTBody(), at = 0, rowIndex = indexes(page);
     var section = page.closest('[data-bp]');
     ['Batch AI', 'AML', 'state', 'last write (ARM request id)'].forEach(function (h) { head.appendChild(el('th', h)); });
-    rows(page).forEach(function (r) {
-      index += 1 + r[0];
+    rows(page).forEach(function (r, k) {
       var tr = body.insertRow(), kind = val(r[2]), td = tr.insertCell();
-      tr.id = 'r' + index;
+      tr.id = 'r' + rowIndex[k];
       td.append(name('b', r[1], function (n) { return baiRel(kind, n); }, section), ' ', el('i', kind));
       if (r[3]) td.append(' ', el('i', r[3] + (r[3] === 1 ? ' finding' : ' findings')));
       if (r.length < 5 || !Array.isArray(r[4])) {
@@ -137,8 +140,8 @@ constexpr const char* kScript = R"JS((function () {
     if (!names) {
       names = {};
       pages.forEach(function (p) {
-        var index = -1;
-        rows(p).forEach(function (r) { index += 1 + r[0]; names[index] = Array.isArray(r[1]) ? r[1][0] : r[1]; });
+        var r = rows(p);
+        indexes(p).forEach(function (index, k) { names[index] = Array.isArray(r[k][1]) ? r[k][1][0] : r[k][1]; });
       });
     }
     return names[i];
@@ -176,10 +179,7 @@ constexpr const char* kScript = R"JS((function () {
     var id = location.hash.slice(1), e = id ? document.getElementById(id) : null;
     if (!e && /^r\d+$/.test(id)) {  // a row of a page not rendered yet
       var want = +id.slice(1);
-      pages.some(function (p) {
-        var index = -1;
-        return rows(p).some(function (r) { index += 1 + r[0]; return index === want; }) && (render(p), true);
-      });
+      pages.some(function (p) { return indexes(p).indexOf(want) >= 0 && (render(p), true); });
       e = document.getElementById(id);
     }
     if (!e) return;

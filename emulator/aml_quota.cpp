@@ -6,6 +6,7 @@
 
 #include "emulator/arm_path.hpp"
 #include "emulator/json_util.hpp"
+#include "emulator/location.hpp"
 #include "emulator/resource_kind.hpp"
 
 namespace bai2aml::emulator {
@@ -13,13 +14,6 @@ namespace bai2aml::emulator {
 namespace {
 
 using nlohmann::json;
-
-std::string normalize_location(const std::string& loc) {
-  std::string out;
-  for (char c : loc)
-    if (c != ' ') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
 
 // "standardNCFamily" -> "Standard NC" (AML's quota messages say "Standard NC family vCPU quota").
 std::string family_label(const std::string& family) {

@@ -7,6 +7,7 @@
 #include "emulator/json_util.hpp"
 #include "emulator/arm_path.hpp"
 #include "emulator/context.hpp"
+#include "emulator/location.hpp"
 #include "emulator/resource_lifecycle.hpp"
 #include "emulator/secret_redaction.hpp"
 #include "emulator/validators.hpp"
@@ -22,13 +23,6 @@ Response error_response(const ArmError& e) { return arm_error(e.status, e.code, 
 
 Response resource_response(int status, KindId kind, const json& stored) {
   return json_response(status, redact_secrets(kind, stored).dump());
-}
-
-std::string normalize_location(const std::string& loc) {
-  std::string out;
-  for (char c : loc)
-    if (c != ' ') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
 }
 
 // Ids of the ancestors of the resource at `p` (outermost first), with their kinds.

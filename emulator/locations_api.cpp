@@ -7,19 +7,13 @@
 #include "emulator/json_util.hpp"
 #include "emulator/arm_path.hpp"
 #include "emulator/context.hpp"
+#include "emulator/location.hpp"
 
 namespace bai2aml::emulator {
 
 namespace {
 
 using nlohmann::json;
-
-std::string normalize(const std::string& loc) {
-  std::string out;
-  for (char c : loc)
-    if (c != ' ') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
 
 Response vm_sizes_response() {
   json value = json::array();
@@ -38,7 +32,7 @@ Response vm_sizes_response() {
 }
 
 Response usages_response(Context& ctx, const Request& req, const ArmPath& p) {
-  const std::string location = normalize(p.names[0]);
+  const std::string location = normalize_location(p.names[0]);
   const CoreUsage u = ctx.store.read([&](const ResourceStore::Tx& tx) { return tx.core_usage(p.subscription, location); });
   const std::string base = "/subscriptions/" + p.subscription + "/providers/Microsoft.MachineLearningServices/locations/" +
                            location + "/usages";

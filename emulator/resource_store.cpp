@@ -2,6 +2,7 @@
 
 #include "emulator/arm_path.hpp"
 #include "emulator/http_types.hpp"
+#include "emulator/location.hpp"
 
 namespace bai2aml::emulator {
 
@@ -10,11 +11,8 @@ namespace {
 bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 std::string region_of(const nlohmann::json& resource) {
-  std::string out;
-  if (auto it = resource.find("location"); it != resource.end() && it->is_string())
-    for (char c : it->get_ref<const std::string&>())
-      if (c != ' ') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
+  const auto it = resource.find("location");
+  return it != resource.end() && it->is_string() ? normalize_location(it->get_ref<const std::string&>()) : std::string();
 }
 
 // The collections a stored key belongs to, and whether it is an AmlCompute (then its name-in-region

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "emulator/arm_path.hpp"
+#include "emulator/location.hpp"
 #include "config/untrusted_json.hpp"
 
 namespace bai2aml::emulator {
@@ -37,9 +38,7 @@ Seed parse_seed(const nlohmann::json& doc, const std::string& source) {
     if (!q->is_object()) throw SeedError(source + ": \"quotas\" must be an object of locations");
     for (const auto& [location, limits] : q->items()) {
       if (!limits.is_object()) throw SeedError(source + ": quotas." + location + " must be an object");
-      std::string loc;
-      for (char c : location)
-        if (c != ' ') loc.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      const std::string loc = normalize_location(location);
       for (const auto& [key, limit] : limits.items()) {
         if (!limit.is_number_integer() || limit.get<long long>() < 0)
           throw SeedError(source + ": quotas." + location + "." + key + " must be a non-negative integer");

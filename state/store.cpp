@@ -49,11 +49,6 @@ translate::Severity severity_from_string(const std::string& s) {
   return s == "error" ? translate::Severity::Error : s == "warning" ? translate::Severity::Warning : translate::Severity::Info;
 }
 
-std::string lower_ascii(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // The stored text of a resource. Secrets never reach the database, even when a snapshot file or a
 // response carried them; a resource without a member the scrubber acts on is not copied to scrub it.
 std::string storage_text(const json& resource) {
@@ -343,9 +338,7 @@ void Store::replace_findings(const std::string& origin, const std::vector<transl
   const std::string at = now();
   transaction([&] {
     auto key = [](const std::string& s, const std::string& c, const std::string& m) {
-      std::string lower = s;
-      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      return lower + "\x1f" + c + "\x1f" + m;
+      return nocase_key(s) + "\x1f" + c + "\x1f" + m;
     };
     // The stored set, compared with the new one: only what appears, changes or goes away is written
     // (20,000 finished jobs are 20,000 findings that stay the same pass after pass).
@@ -783,7 +776,7 @@ std::vector<FindingEvent> Store::finding_events(const std::string& source_id) {
 std::vector<AuditRecord> Store::audit_for(const std::string& resource_id) {
   std::vector<AuditRecord> out;
   for (auto& r : audit_log())
-    if (lower_ascii(r.resource_id) == lower_ascii(resource_id)) out.push_back(std::move(r));
+    if (nocase_key(r.resource_id) == nocase_key(resource_id)) out.push_back(std::move(r));
   return out;
 }
 
